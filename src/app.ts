@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { getSchema } from './graphql/schema.js';
+import { createGraphQLServer } from './graphql/server.js';
+import type { Logger } from './logger.js';
+
+export interface App {
+  httpServer: http.Server;
+  orm: MikroORM;
+  /** Base URL once listening, e.g. http://127.0.0.1:4000. */
+  url: string;
+  /** Drains HTTP/WebSocket clients, closes the ORM, stops embedded PostgreSQL. Idempotent. */
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+/**
+ * Composition root: database (embedded or external) with migrations applied, GraphQL over HTTP and WebSocket,
+ * listening on config.http. Tests drive this same function with port 0.
+ */
+export async function createApp(config: Config, log: Logger): Promise<App> {
+  const startedAt = Date.now();
+  const database = await openDatabase(config, log);
+  try {
+    const schema = await getSchema();
+    const server = await createGraphQLServer({
+      schema,
+      orm: database.orm,
+      log,
+      introspection: config.graphql.introspection,
+    });
+    await listen(server.httpServer, config.http.host, config.http.port);
+    const { port } = server.httpServer.address() as AddressInfo;
+    const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    log.info({ url: `${url}/graphql`, startupMs: Date.now() - startedAt }, 'aquagraph is listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      httpServer: server.httpServer,
+      orm: database.orm,
+      url,
+      close: () =>
+        (closing ??= (async () => {
+          await server.stop();
+          await database.close();
+        })()),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(`port ${port} on ${host} is already in use (set PORT)`) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}

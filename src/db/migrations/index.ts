@@ -1,0 +1,14 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261130000001 } from './Migration20261130000001.js';
+import { Migration20261130000002 } from './Migration20261130000002.js';
+import { Migration20261130000003 } from './Migration20261130000003.js';
+
+/**
+ * Committed migrations in order. Listed explicitly because vitest externalises MikroORM and Node 20 cannot
+ * import `.ts` files dynamically (STACK.md pitfall 7). Never edit an applied migration: add a new one.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261130000001', class: Migration20261130000001 },
+  { name: 'Migration20261130000002', class: Migration20261130000002 },
+  { name: 'Migration20261130000003', class: Migration20261130000003 },
+];

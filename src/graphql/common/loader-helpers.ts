@@ -1,0 +1,43 @@
+import type { EntityClass, EntityManager, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import DataLoader from 'dataloader';
+
+interface WithId {
+  id: number;
+}
+
+/** `WHERE id = ANY(keys)`: one statement per batch of keys, results in key order (null when missing). */
+export function byIdLoader<T extends WithId>(em: EntityManager, entity: EntityClass<T>): DataLoader<number, T | null> {
+  return new DataLoader<number, T | null>(async (ids) => {
+    const rows = await em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/**
+ * Children by a foreign key: `WHERE fk = ANY(keys) ORDER BY …`, one statement per batch of parent ids.
+ * `foreignKey` names a ManyToOne property of the child.
+ */
+export function childrenLoader<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  foreignKey: keyof T & string,
+  orderBy: QueryOrderMap<T>,
+): DataLoader<number, T[]> {
+  return new DataLoader<number, T[]>(async (parentIds) => {
+    const rows = await em.find(entity, { [foreignKey]: { $in: [...parentIds] } } as FilterQuery<T>, {
+      orderBy: orderBy as never,
+    });
+    const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const parent = row[foreignKey] as unknown as WithId | null;
+      if (parent) groups.get(parent.id)?.push(row);
+    }
+    return parentIds.map((id) => groups.get(id) ?? []);
+  });
+}
+
+/** Id of a ManyToOne reference without loading it (MikroORM references always carry their primary key). */
+export function refId(reference: WithId | null | undefined): number | null {
+  return reference ? reference.id : null;
+}

@@ -1,0 +1,16 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger.js';
+import { Loaders } from './loaders.js';
+
+/** Per-request GraphQL context: a fresh EntityManager fork and fresh loaders (never shared across requests). */
+export interface GraphQLContext {
+  requestId: string;
+  em: EntityManager;
+  loaders: Loaders;
+  log: Logger;
+}
+
+export function createContext(rootEm: EntityManager, requestId: string, log: Logger): GraphQLContext {
+  const em = rootEm.fork({ clear: true, loggerContext: { requestId } }) as EntityManager;
+  return { requestId, em, loaders: new Loaders(em), log };
+}

@@ -1,0 +1,38 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { childrenLoader } from '../../graphql/common/loader-helpers.js';
+import { decodeIdOf } from '../../graphql/common/global-id.js';
+import { LifecycleStage, Species } from './species.entity.js';
+
+const stagesBySpecies = (ctx: GraphQLContext) =>
+  ctx.loaders.memoize('stagesBySpecies', () => childrenLoader(ctx.em, LifecycleStage, 'species', { order: 'asc' }));
+
+@Resolver(() => Species)
+export class SpeciesResolver {
+  @Query(() => [Species], { description: 'All species, by name.' })
+  species(@Ctx() ctx: GraphQLContext): Promise<Species[]> {
+    return ctx.em.find(Species, {}, { orderBy: { name: 'asc' } });
+  }
+
+  @Query(() => [LifecycleStage], { description: 'Lifecycle stages of a species in lifecycle order (empty for an unknown id).' })
+  async lifecycleStages(
+    @Arg('speciesId', () => ID, { description: 'Global id of the species.' }) speciesId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<LifecycleStage[]> {
+    const id = decodeIdOf('Species', speciesId);
+    return id == null ? [] : stagesBySpecies(ctx).load(id);
+  }
+
+  @FieldResolver(() => [LifecycleStage], { name: 'lifecycleStages', description: 'Lifecycle stages in order.' })
+  stagesOfSpecies(@Root() species: Species, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage[]> {
+    return stagesBySpecies(ctx).load(species.id);
+  }
+}
+
+@Resolver(() => LifecycleStage)
+export class LifecycleStageResolver {
+  @FieldResolver(() => Species, { description: 'Species the stage belongs to.' })
+  async species(@Root() stage: LifecycleStage, @Ctx() ctx: GraphQLContext): Promise<Species> {
+    return (await ctx.loaders.byId(Species).load(stage.species.id))!;
+  }
+}

@@ -1,0 +1,2 @@
+import 'reflect-metadata';
+import '../src/db/pg-types.js';
