@@ -43,7 +43,9 @@ begin
   perform pg_advisory_xact_lock(hashtext('ensure_time_partitions:' || p_table));
   v_start := date_trunc(v_granularity, p_from::timestamp)::date;
   while v_start <= p_to loop
-    v_end := (v_start + ('1 ' || v_granularity)::interval)::date;
+    v_end := (v_start + case v_granularity when 'month' then interval '1 month'
+                                           when 'quarter' then interval '3 months'
+                                           else interval '1 year' end)::date;
     v_name := time_partition_name(p_table, v_start);
     if to_regclass(format('%I', v_name)) is null then
       -- Bounds of a timestamptz key are spelled in UTC so the session time zone cannot shift them.
