@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
+import { maintainPartitions } from './db/partitions.js';
 import { getSchema } from './graphql/schema.js';
 import { createGraphQLServer } from './graphql/server.js';
 import type { Logger } from './logger.js';
+import { utcDate } from './shared/dates.js';
 
 export interface App {
   httpServer: http.Server;
@@ -29,6 +31,10 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
   const startedAt = Date.now();
   const database = await openDatabase(config, log);
   try {
+    const partitions = await maintainPartitions(database.orm.em.fork() as EntityManager, utcDate(new Date()));
+    if (Object.keys(partitions.defaultPartitionRows).length > 0) {
+      log.error({ defaultPartitionRows: partitions.defaultPartitionRows }, 'DEFAULT partitions hold rows');
+    }
     const schema = await getSchema();
     const server = await createGraphQLServer({
       schema,

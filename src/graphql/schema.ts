@@ -18,8 +18,11 @@ import {
   FreshwaterStationResolver,
   GeographyResolver,
   HallResolver,
+  EnvironmentalParameterResolver,
+  SensorResolver,
 } from '../modules/infrastructure/infrastructure.resolver.js';
 import { LifecycleStage, Species } from '../modules/species/species.entity.js';
+import { EnvironmentalParameter } from '../modules/environment/environmental-parameter.entity.js';
 import { LifecycleStageResolver, SpeciesResolver } from '../modules/species/species.resolver.js';
 import { createNodeResolver } from './node.resolver.js';
 import { DateTimeScalar } from './common/scalars.js';
@@ -34,6 +37,7 @@ const NODE_TYPES = [
   ContainerType,
   Container,
   Sensor,
+  EnvironmentalParameter,
   Species,
   LifecycleStage,
   Batch,
@@ -51,6 +55,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
   HallResolver,
   ContainerTypeResolver,
   ContainerResolver,
+  SensorResolver,
+  EnvironmentalParameterResolver,
   SpeciesResolver,
   LifecycleStageResolver,
   BatchResolver,

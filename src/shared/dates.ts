@@ -27,3 +27,10 @@ export function diffDays(a: string, b: string): number {
 export function utcDate(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }
+
+/** The last day of the calendar month `months` after the month of `date`. */
+export function endOfMonthAfter(date: string, months: number): string {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7)) - 1 + months;
+  return new Date(Date.UTC(year, month + 1, 0)).toISOString().slice(0, 10);
+}

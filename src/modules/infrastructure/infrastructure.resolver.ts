@@ -1,12 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { refId } from '../../graphql/common/loader-helpers.js';
+import { EnvironmentalParameter } from '../environment/environmental-parameter.entity.js';
 import { Area } from './area.entity.js';
 import { Container, ContainerType, Sensor } from './container.entity.js';
 import { FreshwaterStation, Hall } from './freshwater-station.entity.js';
 import { AreaGroup, Geography } from './geography.entity.js';
 import { infrastructureLoaders as L } from './infrastructure.loaders.js';
-import { decodeIdOf } from '../../graphql/common/global-id.js';
 
 /** Loads a ManyToOne reference through the entity's byId loader (null-safe). */
 async function loadRef<T extends { id: number }>(
@@ -153,5 +154,26 @@ export class ContainerResolver {
   @FieldResolver(() => [Sensor], { description: 'Sensors installed in the container.' })
   sensors(@Root() container: Container, @Ctx() ctx: GraphQLContext): Promise<Sensor[]> {
     return L.sensorsByContainer(ctx.loaders).load(container.id);
+  }
+}
+
+@Resolver(() => Sensor)
+export class SensorResolver {
+  @FieldResolver(() => Container, { description: 'Container the sensor is installed in.' })
+  async container(@Root() sensor: Sensor, @Ctx() ctx: GraphQLContext): Promise<Container> {
+    return (await loadRef(ctx, Container, sensor.container))!;
+  }
+
+  @FieldResolver(() => EnvironmentalParameter, { description: 'Parameter the sensor measures.' })
+  async parameter(@Root() sensor: Sensor, @Ctx() ctx: GraphQLContext): Promise<EnvironmentalParameter> {
+    return (await loadRef(ctx, EnvironmentalParameter, sensor.parameter))!;
+  }
+}
+
+@Resolver(() => EnvironmentalParameter)
+export class EnvironmentalParameterResolver {
+  @Query(() => [EnvironmentalParameter], { description: 'All environmental parameters, by code.' })
+  environmentalParameters(@Ctx() ctx: GraphQLContext): Promise<EnvironmentalParameter[]> {
+    return ctx.em.find(EnvironmentalParameter, {}, { orderBy: { code: 'asc' } });
   }
 }
