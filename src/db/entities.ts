@@ -25,6 +25,7 @@ import { HarvestEvent, HarvestLot } from '../modules/events/harvest.entity.js';
 import { DailyAssignmentState } from '../modules/growth/daily-assignment-state.entity.js';
 import { BatchDailyState } from '../modules/growth/batch-daily-state.entity.js';
 import { PopulationAdjustment } from '../modules/growth/population-adjustment.entity.js';
+import { RecomputeJob } from '../modules/growth/recompute-job.entity.js';
 
 /** Every entity, listed explicitly (no folder scanning: the same list works under tsx, tsc and vitest). */
 export const ALL_ENTITIES = [
@@ -78,4 +79,5 @@ export const ALL_ENTITIES = [
   DailyAssignmentState,
   BatchDailyState,
   PopulationAdjustment,
+  RecomputeJob,
 ];

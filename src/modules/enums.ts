@@ -165,3 +165,21 @@ const descriptions: Array<[object, string, string]> = [
   [TimeBucket, 'TimeBucket', 'Calendar bucket for downsampled series (WEEK = ISO week, Monday–Sunday).'],
 ];
 for (const [enumObject, name, description] of descriptions) registerEnumType(enumObject, { name, description });
+
+export enum RecomputeReason {
+  INPUT_CHANGED = 'INPUT_CHANGED',
+  SCENARIO_CHANGED = 'SCENARIO_CHANGED',
+  MANUAL = 'MANUAL',
+  NIGHTLY_APPEND = 'NIGHTLY_APPEND',
+  SEED = 'SEED',
+  ENGINE_UPGRADE = 'ENGINE_UPGRADE',
+}
+export enum RecomputeJobStatus {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(RecomputeReason, { name: 'RecomputeReason', description: 'Why a recompute of the growth series was requested.' });
+registerEnumType(RecomputeJobStatus, { name: 'RecomputeJobStatus', description: 'Lifecycle of a recompute job.' });

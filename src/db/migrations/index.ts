@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261130000001 } from './Migration20261130000001.js';
 import { Migration20261130000002 } from './Migration20261130000002.js';
 import { Migration20261130000003 } from './Migration20261130000003.js';
+import { Migration20261130000004 } from './Migration20261130000004.js';
 
 /**
  * Committed migrations in order. Listed explicitly because vitest externalises MikroORM and Node 20 cannot
@@ -11,4 +12,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130000001', class: Migration20261130000001 },
   { name: 'Migration20261130000002', class: Migration20261130000002 },
   { name: 'Migration20261130000003', class: Migration20261130000003 },
+  { name: 'Migration20261130000004', class: Migration20261130000004 },
 ];
