@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Runner } from 'graphile-worker';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { maintainPartitions } from './db/partitions.js';
 import { getSchema } from './graphql/schema.js';
+import { startQueue } from './jobs/queue.js';
 import { createGraphQLServer } from './graphql/server.js';
 import type { Logger } from './logger.js';
 import { utcDate } from './shared/dates.js';
@@ -13,6 +15,8 @@ import { utcDate } from './shared/dates.js';
 export interface App {
   httpServer: http.Server;
   orm: MikroORM;
+  /** The in-process job runner, or null when RUN_WORKER=false. */
+  queue: Runner | null;
   /** Base URL once listening, e.g. http://127.0.0.1:4000. */
   url: string;
   /** Drains HTTP/WebSocket clients, closes the ORM, stops embedded PostgreSQL. Idempotent. */
@@ -42,7 +46,13 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
       log,
       introspection: config.graphql.introspection,
     });
-    await listen(server.httpServer, config.http.host, config.http.port);
+    const queue = config.worker.inProcess
+      ? await startQueue({ connectionString: database.url, orm: database.orm, log, concurrency: config.worker.concurrency })
+      : null;
+    await listen(server.httpServer, config.http.host, config.http.port).catch(async (error) => {
+      await queue?.stop();
+      throw error;
+    });
     const { port } = server.httpServer.address() as AddressInfo;
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info({ url: `${url}/graphql`, startupMs: Date.now() - startedAt }, 'aquagraph is listening');
@@ -51,10 +61,12 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     return {
       httpServer: server.httpServer,
       orm: database.orm,
+      queue,
       url,
       close: () =>
         (closing ??= (async () => {
           await server.stop();
+          await queue?.stop();
           await database.close();
         })()),
     };

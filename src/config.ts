@@ -34,6 +34,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHQL_INTROSPECTION: booleanFlag.default(true),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+  RUN_WORKER: booleanFlag.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
 });
 
 export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -56,6 +58,11 @@ export interface Config {
   };
   readonly logLevel: LogLevel;
   readonly graphql: { readonly introspection: boolean };
+  readonly worker: {
+    /** Run queue jobs inside the API process (`npm start`); `npm run worker` always runs them. */
+    readonly inProcess: boolean;
+    readonly concurrency: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -89,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     logLevel: e.LOG_LEVEL,
     graphql: { introspection: e.GRAPHQL_INTROSPECTION },
+    worker: { inProcess: e.RUN_WORKER, concurrency: e.WORKER_CONCURRENCY },
   });
 }
 

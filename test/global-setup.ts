@@ -5,6 +5,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { initOrm } from '../src/db/orm.js';
+import { migrateQueue } from '../src/jobs/queue.js';
 import { TEMPLATE_DATABASE, withDatabase } from './helpers/constants.js';
 
 declare module 'vitest' {
@@ -37,8 +38,10 @@ export default async function setup(project: TestProject) {
   } finally {
     await admin.end();
   }
-  const orm = await initOrm({ clientUrl: withDatabase(adminUrl, TEMPLATE_DATABASE), migrate: true });
+  const templateUrl = withDatabase(adminUrl, TEMPLATE_DATABASE);
+  const orm = await initOrm({ clientUrl: templateUrl, migrate: true });
   await orm.close(true);
+  await migrateQueue(templateUrl, log);
   project.provide('pgAdminUrl', adminUrl);
 
   return async () => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { migrateQueue } from '../jobs/queue.js';
 import { initOrm } from './orm.js';
 
 export interface Database {
@@ -17,8 +18,8 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /**
- * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL, then applies pending migrations
- * (CONVENTIONS.md pattern 10: migrations only, never a schema diff at boot).
+ * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL, then applies pending migrations and installs the
+ * job queue's schema (CONVENTIONS.md pattern 10: migrations only, never a schema diff at boot).
  */
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
@@ -30,6 +31,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   try {
     await assertReachable(url);
     const orm = await initOrm({ clientUrl: url, poolMax: config.database.poolMax, migrate: true });
+    await migrateQueue(url, log);
     return {
       url,
       orm,

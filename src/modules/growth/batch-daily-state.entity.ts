@@ -86,11 +86,11 @@ export class BatchDailyState {
   @Property({ type: 'integer' })
   anchorCount!: number;
 
-  /** Stage holding the largest population that day (ties: higher order). */
-  @ManyToOne(() => LifecycleStage, { deleteRule: 'restrict' })
-  dominantStage!: Rel<LifecycleStage>;
+  /** Stage holding the largest population that day (ties: higher order); null on a day without rows. */
+  @ManyToOne(() => LifecycleStage, { deleteRule: 'restrict', nullable: true })
+  dominantStage?: Rel<LifecycleStage> | null;
 
-  /** Per component, the minimum confidence over the day's rows. */
-  @Property({ type: 'json', columnType: 'jsonb' })
-  minConfidence!: DailyStateConfidence;
+  /** Per component, the minimum confidence over the day's rows; null on a day without rows. */
+  @Property({ type: 'json', columnType: 'jsonb', nullable: true })
+  minConfidence?: DailyStateConfidence | null;
 }

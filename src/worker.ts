@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { startQueue } from './jobs/queue.js';
+import { createLogger } from './logger.js';
+
+/**
+ * Worker-only process (`npm run worker`): runs queue jobs (recomputes, nightly append, partition maintenance)
+ * without HTTP, so workers can run on other machines against the same DATABASE_URL.
+ */
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`aquagraph worker: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(config, log).catch((error: Error) => {
+    log.fatal({ reason: error.message }, 'aquagraph worker failed to start');
+    process.exit(1);
+  });
+  const runner = await startQueue({
+    connectionString: database.url,
+    orm: database.orm,
+    log,
+    concurrency: config.worker.concurrency,
+  });
+  log.info({ concurrency: config.worker.concurrency }, 'aquagraph worker running');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'worker shutting down');
+    await runner.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();
