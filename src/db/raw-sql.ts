@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /**
  * The pg client of the current MikroORM transaction, for what the ORM does not do: `$n` parameters with native
@@ -33,4 +34,59 @@ export async function txQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
       took: Date.now() - started,
     });
   }
+}
+
+/** Escapes one value for COPY's text format (`\N` = NULL; backslash, tab, newline and CR escaped). */
+export function copyValue(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : value;
+}
+
+/**
+ * `COPY table (columns) FROM STDIN` on the transaction's connection, fed with text-format lines (each ending in
+ * "\n"). Reported to the ORM logger as one statement. Returns the number of rows copied.
+ */
+export async function copyIn(tx: EntityManager, table: string, columns: readonly string[], lines: Iterable<string>): Promise<number> {
+  const client = await transactionClient(tx);
+  const sql = `copy ${table} (${columns.join(', ')}) from stdin`;
+  const started = Date.now();
+  const stream = client.query(copyFrom(sql));
+  let chunk = '';
+  for (const line of lines) {
+    chunk += line;
+    // ~1 MB writes keep memory flat and the socket busy.
+    if (chunk.length > 1 << 20) {
+      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+      chunk = '';
+    }
+  }
+  await new Promise<void>((resolve, reject) => {
+    stream.once('finish', resolve);
+    stream.once('error', reject);
+    stream.end(chunk);
+  });
+  (tx.getConnection() as unknown as { logQuery(query: string, context: object): void }).logQuery(sql, {
+    ...tx.getLoggerContext(),
+    took: Date.now() - started,
+  });
+  return stream.rowCount;
+}
+
+/**
+ * A PostgreSQL array literal for `$n::<type>[]` parameters, built in one pass (node-pg's generic array
+ * serialisation is several times slower on 10,000-element columns). Strings are quoted and escaped.
+ */
+export function pgArray(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    parts[i] =
+      value === null || value === undefined
+        ? 'NULL'
+        : typeof value === 'string'
+          ? `"${/[\\"]/.test(value) ? value.replace(/[\\"]/g, '\\$&') : value}"`
+          : String(value);
+  }
+  return `{${parts.join(',')}}`;
 }

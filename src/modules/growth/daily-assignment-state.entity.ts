@@ -1,9 +1,8 @@
 import { Check, Entity, Enum, Index, ManyToOne, PrimaryKey, PrimaryKeyProp, Property, type Rel } from '@mikro-orm/core';
-import { numeric, type DateString } from '../../db/types.js';
+import { bigintColumn, numeric, type DateString } from '../../db/types.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
 import { Container } from '../infrastructure/container.entity.js';
-import { Scenario } from '../scenario/scenario.entity.js';
 import { LifecycleStage } from '../species/species.entity.js';
 
 /** Stored anchor kinds, lower case like the provenance vocabulary (growth-engine.md §3.1). */
@@ -128,9 +127,12 @@ export class DailyAssignmentState {
   @Property({ type: 'json', columnType: 'jsonb' })
   confidence!: DailyStateConfidence;
 
-  /** Scenario whose parameters produced the row. */
-  @ManyToOne(() => Scenario, { deleteRule: 'restrict' })
-  scenario!: Rel<Scenario>;
+  /**
+   * Scenario whose parameters produced the row (growth-engine.md §3.1 lists it as a plain bigint, not a foreign
+   * key: a per-row FK check on every engine write would cost ~15 % of a full rewrite for a derived value).
+   */
+  @Property(bigintColumn())
+  scenarioId!: number;
 
   /** Semver of the engine that computed the row, e.g. 1.0.0. */
   @Property({ type: 'string', length: 16 })

@@ -234,7 +234,6 @@ alter table "daily_assignment_state" add constraint "daily_assignment_state_assi
 alter table "daily_assignment_state" add constraint "daily_assignment_state_batch_id_foreign" foreign key ("batch_id") references "batch" ("id") on update cascade on delete cascade;
 alter table "daily_assignment_state" add constraint "daily_assignment_state_container_id_foreign" foreign key ("container_id") references "container" ("id") on update cascade on delete restrict;
 alter table "daily_assignment_state" add constraint "daily_assignment_state_lifecycle_stage_id_foreign" foreign key ("lifecycle_stage_id") references "lifecycle_stage" ("id") on update cascade on delete restrict;
-alter table "daily_assignment_state" add constraint "daily_assignment_state_scenario_id_foreign" foreign key ("scenario_id") references "scenario" ("id") on update cascade on delete restrict;
 
 alter table "batch_placement" add constraint "batch_placement_batch_id_foreign" foreign key ("batch_id") references "batch" ("id") on update cascade on delete cascade;
 alter table "batch_placement" add constraint "batch_placement_batch_id_assignment_id_foreign" foreign key ("batch_id", "assignment_id") references "batch_container_assignment" ("batch_id", "id") on update cascade on delete no action;
