@@ -6,7 +6,9 @@ import type { Runner } from 'graphile-worker';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { maintainPartitions } from './db/partitions.js';
-import { getSchema } from './graphql/schema.js';
+import { createAppPubSub, startEventRelay } from './graphql/pubsub.js';
+import { metrics } from './graphql/metrics.js';
+import { buildAppSchema } from './graphql/schema.js';
 import { startQueue } from './jobs/queue.js';
 import { createGraphQLServer } from './graphql/server.js';
 import type { Logger } from './logger.js';
@@ -33,26 +35,39 @@ export class PortInUseError extends Error {
  */
 export async function createApp(config: Config, log: Logger): Promise<App> {
   const startedAt = Date.now();
-  const database = await openDatabase(config, log);
+  // Everything started so far, stopped in reverse order on close or on a failed start.
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
   try {
+    const database = await openDatabase(config, log);
+    stops.push(() => database.close());
     const partitions = await maintainPartitions(database.orm.em.fork() as EntityManager, utcDate(new Date()));
     if (Object.keys(partitions.defaultPartitionRows).length > 0) {
       log.error({ defaultPartitionRows: partitions.defaultPartitionRows }, 'DEFAULT partitions hold rows');
     }
-    const schema = await getSchema();
-    const server = await createGraphQLServer({
-      schema,
-      orm: database.orm,
-      log,
-      introspection: config.graphql.introspection,
-    });
     const queue = config.worker.inProcess
       ? await startQueue({ connectionString: database.url, orm: database.orm, log, concurrency: config.worker.concurrency })
       : null;
-    await listen(server.httpServer, config.http.host, config.http.port).catch(async (error) => {
-      await queue?.stop();
-      throw error;
+    if (queue) {
+      const unobserve = metrics.observeQueue(queue.events);
+      stops.push(async () => {
+        unobserve();
+        await queue.stop();
+      });
+    }
+    const pubSub = createAppPubSub();
+    const relay = await startEventRelay(database.url, pubSub, log);
+    stops.push(() => relay.stop());
+    const server = await createGraphQLServer({
+      schema: await buildAppSchema(pubSub),
+      orm: database.orm,
+      log,
+      config,
     });
+    stops.push(() => server.stop());
+    await listen(server.httpServer, config.http.host, config.http.port);
     const { port } = server.httpServer.address() as AddressInfo;
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info({ url: `${url}/graphql`, startupMs: Date.now() - startedAt }, 'aquagraph is listening');
@@ -63,15 +78,10 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
       orm: database.orm,
       queue,
       url,
-      close: () =>
-        (closing ??= (async () => {
-          await server.stop();
-          await queue?.stop();
-          await database.close();
-        })()),
+      close: () => (closing ??= stopAll()),
     };
   } catch (error) {
-    await database.close();
+    await stopAll();
     throw error;
   }
 }

@@ -12,7 +12,13 @@ describe('loadConfig', () => {
   });
 
   it('reads overrides', () => {
-    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', LOG_LEVEL: 'debug' });
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      AQUAGRAPH_TOKENS: 'ops:OPERATOR:0123456789abcdef',
+      DATABASE_URL: 'postgres://u:p@db:5432/x',
+      LOG_LEVEL: 'debug',
+    });
     expect(config.http.port).toBe(8080);
     expect(config.database.url).toBe('postgres://u:p@db:5432/x');
   });

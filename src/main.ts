@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp, PortInUseError } from './app.js';
+import { createApp, PortInUseError, type App } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnavailableError } from './db/database.js';
 import { EmbeddedPostgresError } from './db/embedded-postgres.js';
@@ -18,7 +18,15 @@ async function main() {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  let app;
+  // Handlers go in before start-up, so a signal during start-up still stops PostgreSQL (once the app is up).
+  let stopRequested: string | undefined;
+  let stop = (signal: string) => {
+    stopRequested ??= signal;
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  let app: App;
   try {
     app = await createApp(config, log);
   } catch (error) {
@@ -27,16 +35,16 @@ async function main() {
     process.exit(1);
   }
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await app.close();
-    log.info('stopped');
-    process.exit(0);
+    void app.close().then(() => {
+      log.info('stopped');
+      process.exit(0);
+    });
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (stopRequested) stop(stopRequested);
 }
 
 await main();

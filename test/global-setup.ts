@@ -25,7 +25,8 @@ export default async function setup(project: TestProject) {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const dataDir = path.resolve('.data/test-pg');
+    // One cluster per run, so two test runs on one machine never share a data directory.
+    const dataDir = path.resolve(`.data/test-pg-${process.pid}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
     embedded = await startEmbeddedPostgres({ dataDir, port: 0, database: 'postgres', ephemeral: true, log });
     adminUrl = embedded.adminUrl;
@@ -46,5 +47,9 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await embedded?.stop();
+    if (embedded) {
+      fs.rmSync(embedded.dataDir, { recursive: true, force: true });
+      fs.rmSync(`${embedded.dataDir}.password`, { force: true });
+    }
   };
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
+import type { Viewer } from './auth.js';
 import { Loaders } from './loaders.js';
 
 /** Per-request GraphQL context: a fresh EntityManager fork and fresh loaders (never shared across requests). */
@@ -8,9 +9,11 @@ export interface GraphQLContext {
   em: EntityManager;
   loaders: Loaders;
   log: Logger;
+  /** The authenticated caller (DEV_VIEWER in development mode). */
+  viewer: Viewer;
 }
 
-export function createContext(rootEm: EntityManager, requestId: string, log: Logger): GraphQLContext {
+export function createContext(rootEm: EntityManager, requestId: string, log: Logger, viewer: Viewer): GraphQLContext {
   const em = rootEm.fork({ clear: true, loggerContext: { requestId } }) as EntityManager;
-  return { requestId, em, loaders: new Loaders(em), log };
+  return { requestId, em, loaders: new Loaders(em), log, viewer };
 }

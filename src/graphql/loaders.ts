@@ -1,4 +1,5 @@
-import type { EntityClass, EntityManager } from '@mikro-orm/core';
+import type { EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { byIdLoader } from './common/loader-helpers.js';
 

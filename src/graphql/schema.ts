@@ -24,7 +24,39 @@ import {
 import { LifecycleStage, Species } from '../modules/species/species.entity.js';
 import { EnvironmentalParameter } from '../modules/environment/environmental-parameter.entity.js';
 import { LifecycleStageResolver, SpeciesResolver } from '../modules/species/species.resolver.js';
+import {
+  AssignmentGrowthResolver,
+  BatchDailyPointResolver,
+  BatchGrowthResolver,
+  BatchKpisResolver,
+  DailyAssignmentStateResolver,
+  GrowthMutationResolver,
+  GrowthSubscriptionResolver,
+  RecomputeJobResolver,
+} from '../modules/growth/growth.resolver.js';
+import { RecomputeJob } from '../modules/growth/recompute-job.entity.js';
+import {
+  AssignmentEventsResolver,
+  BatchEventsResolver,
+  GrowthSampleResolver,
+  MortalityEventResolver,
+  TransferActionResolver,
+} from '../modules/events/events.resolver.js';
+import { GrowthSample } from '../modules/events/growth-sample.entity.js';
+import {
+  AreaSummaryResolver,
+  ContainerOccupancyResolver,
+  GeographySummaryResolver,
+  HallSummaryResolver,
+  OccupancyRelationsResolver,
+  StationSummaryResolver,
+} from '../modules/analytics/analytics.resolver.js';
+import { MortalityEvent } from '../modules/events/mortality.entity.js';
+import { TransferAction } from '../modules/transfer/transfer.entity.js';
+import { authChecker } from './auth.js';
 import { createNodeResolver } from './node.resolver.js';
+import { createAppPubSub, type AppPubSub } from './pubsub.js';
+import { ViewerResolver } from './viewer.resolver.js';
 import { DateTimeScalar } from './common/scalars.js';
 
 /** Entity types reachable through `node(id)`. */
@@ -44,6 +76,10 @@ const NODE_TYPES = [
   BatchCreation,
   BatchPlacement,
   BatchContainerAssignment,
+  RecomputeJob,
+  GrowthSample,
+  MortalityEvent,
+  TransferAction,
 ];
 
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -62,23 +98,42 @@ const RESOLVERS: NonEmptyArray<Function> = [
   BatchResolver,
   BatchPlacementResolver,
   AssignmentResolver,
+  AssignmentGrowthResolver,
+  BatchGrowthResolver,
+  DailyAssignmentStateResolver,
+  BatchDailyPointResolver,
+  BatchKpisResolver,
+  RecomputeJobResolver,
+  GrowthMutationResolver,
+  GrowthSubscriptionResolver,
+  BatchEventsResolver,
+  AssignmentEventsResolver,
+  GrowthSampleResolver,
+  MortalityEventResolver,
+  TransferActionResolver,
+  GeographySummaryResolver,
+  AreaSummaryResolver,
+  StationSummaryResolver,
+  HallSummaryResolver,
+  ContainerOccupancyResolver,
+  OccupancyRelationsResolver,
+  ViewerResolver,
 ];
 
-let cached: Promise<GraphQLSchema> | undefined;
-
-/** The executable schema, built once per process from the resolver classes. */
-export function getSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({
+/** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */
+export function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
+  return buildSchema({
     resolvers: RESOLVERS,
     orphanedTypes: NODE_TYPES,
     // Dates are strings end to end; instants are JS Dates (STACK.md: map both explicitly).
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    authChecker,
+    pubSub,
     validate: false,
   });
-  return cached;
 }
 
 /** SDL as committed in `schema.graphql` (sorted, so the file diffs cleanly). */
 export async function printSchemaSdl(): Promise<string> {
-  return `${printSchema(lexicographicSortSchema(await getSchema()))}\n`;
+  return `${printSchema(lexicographicSortSchema(await buildAppSchema(createAppPubSub())))}\n`;
 }

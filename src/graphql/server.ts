@@ -7,20 +7,34 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import express from 'express';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import express, { type Request, type Response } from 'express';
+import {
+  getOperationAST,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { Config, QueryLimits } from '../config.js';
 import { defaultPartitionRows } from '../db/partitions.js';
 import { sqlStatementCounter } from '../db/sql-statement-counter.js';
 import { requestScope, type Logger } from '../logger.js';
+import { createAuthenticator, type Authenticator, type Viewer } from './auth.js';
 import { createContext, type GraphQLContext } from './context.js';
+import { queryLimitErrors } from './limits.js';
+import { metrics } from './metrics.js';
 
 export interface GraphQLServerOptions {
   schema: GraphQLSchema;
   orm: MikroORM;
   log: Logger;
-  introspection: boolean;
+  config: Pick<Config, 'graphql' | 'auth' | 'metrics'>;
 }
 
 export interface GraphQLServer {
@@ -31,13 +45,32 @@ export interface GraphQLServer {
 
 const LANDING_PAGE = fs.readFileSync(new URL('./landing-page.html', import.meta.url), 'utf8');
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** graphql-ws close codes: no credentials (like HTTP 401), credentials refused (like HTTP 403). */
+export const WS_CLOSE_UNAUTHENTICATED = 4401;
+export const WS_CLOSE_FORBIDDEN = 4403;
+
+/** What graphql-ws keeps per connection besides the socket and upgrade request. */
+type WsExtra = {
+  viewer?: Viewer;
+};
 
 /**
  * Apollo Server (HTTP) and graphql-ws (WebSocket) on one http server and one path, `/graphql`, plus `/` (a
- * landing page that works offline) and `/healthz`.
+ * landing page that works offline), `/healthz` and `/metrics`. Every GraphQL request and WebSocket connection
+ * is authenticated by API token (unless in development mode) and every operation is checked against the query
+ * limits before it executes.
  */
 export async function createGraphQLServer(options: GraphQLServerOptions): Promise<GraphQLServer> {
-  const { schema, orm, log } = options;
+  const { schema, orm, log, config } = options;
+  const { introspection, limits } = config.graphql;
+  const auth = createAuthenticator(config.auth.tokens);
+  if (auth.devMode) {
+    log.warn(
+      { devMode: true },
+      'DEVELOPMENT MODE: AQUAGRAPH_TOKENS is empty, so EVERY REQUEST IS ADMIN (including seed runs). Listening on ' +
+        'loopback only. Set AQUAGRAPH_TOKENS="name:ROLE:secret,…" before sharing this server.',
+    );
+  }
   const app = express();
   const httpServer = http.createServer(app);
 
@@ -50,10 +83,52 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     }
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
   });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: GraphQLContext }>(
+  const wsRules = introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     {
       schema,
-      context: (ctx) => createContext(orm.em, `ws-${randomUUID()}`, log),
+      // Authenticates in `connection_init`: `authorization: "Bearer <secret>"` or `token: "<secret>"` in the
+      // connection params (browsers cannot set headers on a WebSocket), else the upgrade request's header.
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const credential = params.authorization ?? params.Authorization ?? params.token ?? ctx.extra.request.headers.authorization;
+        const result = auth.authenticate(credential);
+        if (!result.ok) {
+          metrics.authFailure('ws', result.reason);
+          log.info({ reason: result.reason, transport: 'ws' }, 'authentication failed');
+          // Closing first picks the code; graphql-ws's own close (4403) after `false` is then a no-op.
+          if (result.reason === 'missing') ctx.extra.socket.close(WS_CLOSE_UNAUTHENTICATED, 'Unauthorized: API token required');
+          else ctx.extra.socket.close(WS_CLOSE_FORBIDDEN, 'Forbidden: invalid API token');
+          return false;
+        }
+        ctx.extra.viewer = result.viewer;
+        metrics.wsConnectionOpened();
+        return true;
+      },
+      onClose: (ctx) => {
+        if (ctx.extra.viewer) metrics.wsConnectionClosed();
+      },
+      // Parse, validate and check limits here (graphql-ws's defaults know neither token nor query limits).
+      onSubscribe: (_ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the query.')];
+        }
+        const invalid = validate(schema, document, wsRules);
+        if (invalid.length > 0) return introspection ? [...invalid] : invalid.map(withoutSuggestions);
+        const variables = payload.variables ?? undefined;
+        const limitErrors = queryLimitErrors(schema, document, payload.operationName, variables, limits);
+        if (limitErrors.length > 0) {
+          metrics.limitRejected(String(limitErrors[0]!.extensions.limit));
+          return limitErrors.slice(0, 1); // as over HTTP: the first limit exceeded
+        }
+        metrics.wsOperation(getOperationAST(document, payload.operationName)?.operation ?? 'unknown');
+        return { schema, document, operationName: payload.operationName, variableValues: variables };
+      },
+      context: (ctx) => createContext(orm.em, `ws-${randomUUID()}`, log, ctx.extra.viewer!),
+      onNext: (_ctx, _id, _payload, _args, result) => maskExecutionResult(result, log),
       onError: (_ctx, _id, _payload, errors) => log.warn({ errors }, 'graphql-ws operation failed'),
     },
     wsServer,
@@ -61,7 +136,10 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    introspection: options.introspection,
+    introspection,
+    // Without introspection, "Did you mean …?" hints would reveal the schema piece by piece.
+    hideSchemaDetailsFromClientErrors: !introspection,
+    parseOptions: { maxTokens: limits.maxTokens },
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskUnexpected(formatted, error, log),
@@ -77,7 +155,8 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
           };
         },
       },
-      sqlCountPlugin(),
+      queryLimitsPlugin(schema, limits),
+      observabilityPlugin(),
     ],
   });
   await apollo.start();
@@ -89,9 +168,11 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     res.setHeader('x-request-id', requestId);
     requestScope.run({ requestId }, next);
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(LANDING_PAGE);
-  });
+  if (config.graphql.sandbox) {
+    app.get('/', (_req, res) => {
+      res.type('html').send(LANDING_PAGE);
+    });
+  }
   app.get('/healthz', async (_req, res) => {
     const em = orm.em.fork() as EntityManager;
     const defaults = await defaultPartitionRows(em).catch(() => null);
@@ -104,11 +185,19 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
       ...(defaults && !healthy ? { defaultPartitionRows: defaults } : {}),
     });
   });
+  app.get('/metrics', async (req, res) => {
+    if (!config.metrics.public && !authenticateHttp(auth, req, res, log)) return;
+    res.type(metrics.contentType).send(await metrics.render());
+  });
   app.use(
     '/graphql',
+    (req, res, next) => {
+      if (authenticateHttp(auth, req, res, log)) next();
+    },
     express.json({ limit: '5mb' }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext(orm.em, String(res.getHeader('x-request-id')), log),
+      context: async ({ res }) =>
+        createContext(orm.em, String(res.getHeader('x-request-id')), log, res.locals.viewer as Viewer),
     }),
   );
 
@@ -129,20 +218,95 @@ function maskUnexpected(formatted: GraphQLFormattedError, error: unknown, log: L
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/** Counts SQL statements per request and logs them with the operation name. */
-function sqlCountPlugin(): ApolloServerPlugin<GraphQLContext> {
+/**
+ * Authenticates an HTTP request by its `Authorization: Bearer <secret>` header and keeps the viewer in
+ * `res.locals`; otherwise answers 401 with a GraphQL-shaped `UNAUTHENTICATED` error and returns false.
+ */
+function authenticateHttp(auth: Authenticator, req: Request, res: Response, log: Logger): boolean {
+  const result = auth.authenticate(req.header('authorization'));
+  if (result.ok) {
+    res.locals.viewer = result.viewer;
+    return true;
+  }
+  metrics.authFailure('http', result.reason);
+  log.info({ reason: result.reason, transport: 'http', path: req.path }, 'authentication failed');
+  const message =
+    result.reason === 'missing' ? 'An API token is required: send "Authorization: Bearer <token>".' : 'The API token is not valid.';
+  res
+    .status(401)
+    .setHeader('www-authenticate', `Bearer realm="aquagraph"${result.reason === 'invalid' ? ', error="invalid_token"' : ''}`)
+    .json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+  return false;
+}
+
+/** Rejects an operation over a query limit before it executes (variables known, so `first: $n` counts). */
+function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<GraphQLContext> {
   return {
-    async requestDidStart({ contextValue }) {
-      sqlStatementCounter.start(contextValue.requestId);
+    async requestDidStart() {
       return {
-        async willSendResponse({ contextValue: ctx, operationName, response }) {
-          const sqlStatements = sqlStatementCounter.finish(ctx.requestId);
-          if (response.body.kind === 'single') {
-            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements };
+        async didResolveOperation({ document, operationName, request }) {
+          const errors = queryLimitErrors(schema, document, operationName, request.variables, limits, { http: true });
+          if (errors.length > 0) {
+            metrics.limitRejected(String(errors[0]!.extensions.limit));
+            // Apollo reports one error thrown here; the first exceeded limit (depth, cost, aliases, directives).
+            throw errors[0];
           }
-          ctx.log.debug({ operationName, sqlStatements }, 'graphql request');
         },
       };
     },
   };
+}
+
+/**
+ * Per request: SQL statements (reported in `extensions.sqlStatements` and logged), and latency and SQL
+ * histograms by operation name for `/metrics`.
+ */
+function observabilityPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const startedAt = performance.now();
+      sqlStatementCounter.start(contextValue.requestId);
+      return {
+        async willSendResponse(requestContext) {
+          const { contextValue: ctx, operation, operationName, response } = requestContext;
+          const sqlStatements = sqlStatementCounter.finish(ctx.requestId);
+          let failed = true;
+          if (response.body.kind === 'single') {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements };
+            failed = (response.body.singleResult.errors?.length ?? 0) > 0;
+          }
+          const durationMs = performance.now() - startedAt;
+          metrics.graphqlRequest({
+            operationName: operation ? operationName : null,
+            type: operation?.operation ?? 'invalid',
+            outcome: failed ? 'error' : 'ok',
+            durationMs,
+            sqlStatements,
+          });
+          ctx.log.debug({ operationName, sqlStatements, durationMs: Math.round(durationMs) }, 'graphql request');
+        },
+      };
+    },
+  };
+}
+
+/** graphql-ws sends resolver errors as they are: mask unexpected ones as Apollo's formatError does for HTTP. */
+export function maskExecutionResult(result: ExecutionResult, log: Logger): ExecutionResult | void {
+  if (!result.errors?.some((error) => isUnexpected(error.originalError))) return undefined;
+  const errors = result.errors.map((error) => {
+    if (!isUnexpected(error.originalError)) return error;
+    log.error({ err: error.originalError, path: error.path }, 'unexpected error while resolving');
+    return new GraphQLError('Internal server error', { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
+  return { ...result, errors };
+}
+
+const isUnexpected = (error: unknown): error is Error => error instanceof Error && !(error instanceof GraphQLError);
+
+/** What Apollo's `hideSchemaDetailsFromClientErrors` does for HTTP: no field-name hints without introspection. */
+function withoutSuggestions(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message.replace(/ Did you mean(.+)?\?$/, ''), {
+    nodes: error.nodes,
+    extensions: error.extensions,
+  });
 }

@@ -41,7 +41,7 @@ const ORDER_KEYS: Record<BatchOrderField, (direction: SortDirection) => OrderKey
 };
 
 /** Decodes a list of global ids of one type; any id of another type is a client error naming the argument. */
-function decodeIds(typeName: string, ids: string[], argumentName: string): number[] {
+export function decodeIds(typeName: string, ids: string[], argumentName: string): number[] {
   return ids.map((id) => {
     const decoded = decodeIdOf(typeName, id);
     if (decoded == null) {
@@ -53,7 +53,8 @@ function decodeIds(typeName: string, ids: string[], argumentName: string): numbe
   });
 }
 
-function batchWhere(filter: BatchFilter | undefined): FilterQuery<Batch> {
+/** The ORM condition of a BatchFilter (shared by `batches` and the portfolio KPIs). */
+export function batchWhere(filter: BatchFilter | undefined): FilterQuery<Batch> {
   if (!filter) return {};
   const conditions: FilterQuery<Batch>[] = [];
   if (filter.ids) conditions.push({ id: { $in: decodeIds('Batch', filter.ids, 'filter.ids') } });

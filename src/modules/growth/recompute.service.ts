@@ -8,11 +8,20 @@ import type { Logger } from '../../logger.js';
 import { addDays } from '../../shared/dates.js';
 import { Batch } from '../batch/batch.entity.js';
 import { RecomputeJobStatus, RecomputeReason } from '../enums.js';
-import { computeBatch, ENGINE_VERSION, EngineError, rewriteFromDates, type DirtyMark, type EngineResult } from './engine/index.js';
+import {
+  computeBatch,
+  ENGINE_VERSION,
+  EngineError,
+  rewriteFromDates,
+  type DirtyMark,
+  type EngineInputs,
+  type EngineResult,
+} from './engine/index.js';
 import {
   clearWatermarks,
   loadEngineInputs,
   saveEngineResult,
+  type StoredRowsState,
   type WriteCounts,
 } from './growth.repository.js';
 import type { RecomputeDiagnostic, RecomputeStats } from './recompute-job.entity.js';
@@ -154,17 +163,7 @@ export async function recomputeBatchInTransaction(
       }
       if (!stored.lastStoredRowDate.has(assignment.id)) dirty.push({ assignmentId: assignment.id, date: assignment.assignmentDate });
     }
-    rewriteFrom = new Map();
-    for (const { assignmentId, fromDate } of rewriteFromDates({
-      before: null,
-      after: { inputs, asOf: options.asOf },
-      dirty,
-      lastStoredRowDate: stored.lastStoredRowDate,
-    })) {
-      // The stored rows' own segmentation stands in for the inputs before the change.
-      const storedStart = stored.storedSegmentStart.get(assignmentId);
-      rewriteFrom.set(assignmentId, storedStart && storedStart < fromDate ? storedStart : fromDate);
-    }
+    rewriteFrom = widenDownstream(inputs, options.asOf, dirty, stored);
   }
   const counts = await saveEngineResult(tx, batchId, result, rewriteFrom, options.computedAt);
   await clearWatermarks(tx, stored.watermarks);
@@ -172,6 +171,47 @@ export async function recomputeBatchInTransaction(
     ? [...rewriteFrom.values()].reduce<string | null>((min, d) => (min === null || d < min ? d : min), null)
     : (result.rows[0]?.date ?? null);
   return { result, counts, fromDate };
+}
+
+/**
+ * Rewrite dates per assignment (growth-engine.md §6): the start of the weight segment containing each dirty
+ * date, in the new segmentation or in the stored rows' one, whichever is earlier. Rewriting a segment can change a
+ * source's weight on the eve of a transfer dated after its dirty date (calibration reaches back to the segment
+ * start), and a destination without a measured arrival weight takes that weight: so destinations of transfers
+ * executed after a source's rewrite date are rewritten from the transfer date too, to a fixpoint (back-transfer
+ * cycles end because dates only move earlier).
+ */
+function widenDownstream(
+  inputs: EngineInputs,
+  asOf: string,
+  dirty: DirtyMark[],
+  stored: StoredRowsState,
+): Map<number, string> {
+  const rewriteFrom = new Map<number, string>();
+  let pending = dirty;
+  while (pending.length > 0) {
+    for (const { assignmentId, fromDate } of rewriteFromDates({
+      before: null,
+      after: { inputs, asOf },
+      dirty: pending,
+      lastStoredRowDate: stored.lastStoredRowDate,
+    })) {
+      // The stored rows' own segmentation stands in for the inputs before the change.
+      const storedStart = stored.storedSegmentStart.get(assignmentId);
+      const from = storedStart && storedStart < fromDate ? storedStart : fromDate;
+      const current = rewriteFrom.get(assignmentId);
+      if (current === undefined || from < current) rewriteFrom.set(assignmentId, from);
+    }
+    pending = [];
+    for (const transfer of inputs.transfers) {
+      const sourceFrom = rewriteFrom.get(transfer.sourceAssignmentId);
+      const destFrom = rewriteFrom.get(transfer.destAssignmentId);
+      if (sourceFrom !== undefined && transfer.executionDate > sourceFrom && (destFrom === undefined || transfer.executionDate < destFrom)) {
+        pending.push({ assignmentId: transfer.destAssignmentId, date: transfer.executionDate });
+      }
+    }
+  }
+  return rewriteFrom;
 }
 
 /** Creates the daily-state partitions a recompute of the batch up to `asOf` may write (own short transaction). */

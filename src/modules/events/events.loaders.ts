@@ -1,0 +1,158 @@
+import DataLoader from 'dataloader';
+import type { EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { decodeCursor, encodeCursor, type Page } from '../../graphql/common/connection.js';
+import type { Loaders } from '../../graphql/loaders.js';
+import { TransferAction } from '../transfer/transfer.entity.js';
+import { GrowthSample } from './growth-sample.entity.js';
+import { HarvestEvent } from './harvest.entity.js';
+import { LiceCount } from './lice-count.entity.js';
+import { MortalityEvent } from './mortality.entity.js';
+import { Treatment } from './treatment.entity.js';
+
+/**
+ * Loaders for operational events. Several of these tables reference their assignment through a composite key
+ * (batch_id, assignment_id), which MikroORM cannot filter with `$in`; the loaders select by the plain column in
+ * SQL and map rows to managed entities, one statement per batch of keys.
+ */
+
+type Mapped<T> = T & { [key: string]: unknown };
+
+async function selectMapped<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  sql: string,
+  params: unknown[],
+): Promise<Array<{ entity: T; row: Record<string, unknown> }>> {
+  const rows = await em.execute<Array<Record<string, unknown>>>(sql, params, 'all', em.getLoggerContext());
+  return rows.map((row) => ({ entity: em.map(entity, row as never) as Mapped<T>, row }));
+}
+
+/** Children of many parents by a plain foreign-key column, ordered by (date column, id). */
+function byColumnLoader<T extends object>(
+  l: Loaders,
+  name: string,
+  entity: EntityClass<T>,
+  table: string,
+  column: string,
+  dateColumn: string,
+): DataLoader<number, T[]> {
+  return l.memoize(
+    name,
+    () =>
+      new DataLoader<number, T[]>(async (ids) => {
+        const rows = await selectMapped(
+          l.em,
+          entity,
+          `select * from ${table} where ${column} in (${ids.map(() => '?').join(',')}) order by ${dateColumn}, id`,
+          [...ids],
+        );
+        const groups = new Map<number, T[]>(ids.map((id) => [id, []]));
+        for (const { entity: item, row } of rows) groups.get(Number(row[column]))?.push(item);
+        return ids.map((id) => groups.get(id) ?? []);
+      }),
+  );
+}
+
+export const eventLoaders = {
+  growthSamplesByAssignment: (l: Loaders) =>
+    byColumnLoader(l, 'growthSamplesByAssignment', GrowthSample, 'growth_sample', 'assignment_id', 'sample_date'),
+  mortalityEventsByAssignment: (l: Loaders) =>
+    byColumnLoader(l, 'mortalityEventsByAssignment', MortalityEvent, 'mortality_event', 'assignment_id', 'event_date'),
+  treatmentsByAssignment: (l: Loaders) =>
+    byColumnLoader(l, 'treatmentsByAssignment', Treatment, 'treatment', 'assignment_id', 'treatment_date'),
+  liceCountsByAssignment: (l: Loaders) =>
+    byColumnLoader(l, 'liceCountsByAssignment', LiceCount, 'lice_count', 'assignment_id', 'count_date'),
+  harvestsByAssignment: (l: Loaders) =>
+    byColumnLoader(l, 'harvestsByAssignment', HarvestEvent, 'harvest_event', 'assignment_id', 'harvest_date'),
+  incomingTransfers: (l: Loaders) =>
+    byColumnLoader(l, 'incomingTransfers', TransferAction, 'transfer_action', 'dest_assignment_id', 'execution_date'),
+  outgoingTransfers: (l: Loaders) =>
+    byColumnLoader(l, 'outgoingTransfers', TransferAction, 'transfer_action', 'source_assignment_id', 'execution_date'),
+  transfersByBatch: (l: Loaders) =>
+    byColumnLoader(l, 'transfersByBatch', TransferAction, 'transfer_action', 'batch_id', 'execution_date'),
+};
+
+/** Key of a per-parent connection: the parent and the page arguments. */
+export interface PageKey {
+  id: number;
+  first: number;
+  after: string | null;
+}
+
+/**
+ * Per-batch connections of an event table in one statement per distinct page request: a window function numbers
+ * each batch's events in (date, id) order after its cursor, and the first `first + 1` of each are kept.
+ * `from` is a FROM clause naming the event table `e` and a relation `b` with the batch_id column.
+ */
+export function batchEventPages<T extends { id: number }>(
+  l: Loaders,
+  name: string,
+  entity: EntityClass<T>,
+  from: string,
+  dateColumn: string,
+  readDate: (item: T) => string,
+): DataLoader<PageKey, Page<T>, string> {
+  return l.memoize(
+    name,
+    () =>
+      new DataLoader<PageKey, Page<T>, string>(
+        async (keys) => {
+          const results = new Map<string, Page<T>>();
+          const groups = new Map<string, PageKey[]>();
+          for (const key of keys) groups.set(`${key.first}|${key.after ?? ''}`, [...(groups.get(`${key.first}|${key.after ?? ''}`) ?? []), key]);
+          for (const group of groups.values()) {
+            const { first, after } = group[0]!;
+            const cursor = after ? decodeCursor(after, 1) : null;
+            const params: unknown[] = [...group.map((key) => key.id)];
+            let seek = '';
+            if (cursor) {
+              seek = `and (e.${dateColumn}, e.id) > (?::date, ?)`;
+              params.push(cursor.values[0], cursor.id);
+            }
+            params.push(first + 1);
+            const rows = await selectMapped(
+              l.em,
+              entity,
+              `select * from (
+                 select e.*, b.batch_id as page_owner,
+                        row_number() over (partition by b.batch_id order by e.${dateColumn}, e.id) as page_rank
+                   from ${from}
+                  where b.batch_id in (${group.map(() => '?').join(',')}) ${seek}
+               ) x where page_rank <= ? order by page_owner, page_rank`,
+              params,
+            );
+            const owned = new Map<number, T[]>();
+            for (const { entity: item, row } of rows) {
+              const owner = Number(row.page_owner);
+              owned.set(owner, [...(owned.get(owner) ?? []), item]);
+            }
+            for (const key of group) {
+              const items = owned.get(key.id) ?? [];
+              const edges = items.slice(0, first).map((node) => ({ node, cursor: encodeCursor({ values: [readDate(node)], id: node.id }) }));
+              results.set(`${key.id}|${first}|${after ?? ''}`, {
+                edges,
+                pageInfo: {
+                  hasNextPage: items.length > first,
+                  hasPreviousPage: Boolean(after),
+                  startCursor: edges[0]?.cursor ?? null,
+                  endCursor: edges.at(-1)?.cursor ?? null,
+                },
+                countTotal: async () => {
+                  const [row] = await l.em.execute<Array<{ n: number }>>(
+                    `select count(*)::int as n from ${from} where b.batch_id = ?`,
+                    [key.id],
+                    'all',
+                    l.em.getLoggerContext(),
+                  );
+                  return row?.n ?? 0;
+                },
+              });
+            }
+          }
+          return keys.map((key) => results.get(`${key.id}|${key.first}|${key.after ?? ''}`)!);
+        },
+        { cacheKeyFn: (key) => `${key.id}|${key.first}|${key.after ?? ''}` },
+      ),
+  );
+}

@@ -1,0 +1,142 @@
+import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
+import { Batch } from '../batch/batch.entity.js';
+import { TransferAction } from '../transfer/transfer.entity.js';
+import { batchEventPages, eventLoaders } from './events.loaders.js';
+import { GrowthSample, GrowthSampleFish } from './growth-sample.entity.js';
+import { HarvestEvent } from './harvest.entity.js';
+import { LiceCount } from './lice-count.entity.js';
+import { MortalityEvent } from './mortality.entity.js';
+import { Treatment } from './treatment.entity.js';
+import { childrenLoader } from '../../graphql/common/loader-helpers.js';
+
+export const GrowthSampleConnection = connectionOf('GrowthSample', GrowthSample, 'A page of growth samples, by date.');
+export const MortalityEventConnection = connectionOf('MortalityEvent', MortalityEvent, 'A page of mortality events, by date.');
+
+@ArgsType()
+class EventPageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.maxEvents}).` })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })
+  after?: string;
+}
+
+const samplePages = (ctx: GraphQLContext) =>
+  batchEventPages(
+    ctx.loaders,
+    'samplePagesByBatch',
+    GrowthSample,
+    'growth_sample e join batch_container_assignment b on b.id = e.assignment_id',
+    'sample_date',
+    (sample) => sample.sampleDate,
+  );
+const mortalityPages = (ctx: GraphQLContext) =>
+  batchEventPages(ctx.loaders, 'mortalityPagesByBatch', MortalityEvent, 'mortality_event e join batch_container_assignment b on b.id = e.assignment_id', 'event_date', (event) => event.eventDate);
+
+@Resolver(() => Batch)
+export class BatchEventsResolver {
+  @FieldResolver(() => GrowthSampleConnection, { description: 'Growth samples of all assignments of the batch, by date.' })
+  async growthSamples(@Root() batch: Batch, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
+    return new GrowthSampleConnection(await samplePages(ctx).load({ id: batch.id, first, after: args.after ?? null }));
+  }
+
+  @FieldResolver(() => MortalityEventConnection, { description: 'Recorded deaths of all assignments of the batch, by date.' })
+  async mortalityEvents(@Root() batch: Batch, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
+    return new MortalityEventConnection(await mortalityPages(ctx).load({ id: batch.id, first, after: args.after ?? null }));
+  }
+
+  @FieldResolver(() => [TransferAction], { description: 'Transfer actions of the batch (all statuses), by execution date.' })
+  transfers(@Root() batch: Batch, @Ctx() ctx: GraphQLContext): Promise<TransferAction[]> {
+    return eventLoaders.transfersByBatch(ctx.loaders).load(batch.id);
+  }
+}
+
+@Resolver(() => BatchContainerAssignment)
+export class AssignmentEventsResolver {
+  @FieldResolver(() => [GrowthSample], { description: 'Growth samples of the assignment, by date.' })
+  growthSamples(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
+    return eventLoaders.growthSamplesByAssignment(ctx.loaders).load(a.id);
+  }
+
+  @FieldResolver(() => [MortalityEvent], { description: 'Recorded deaths of the assignment, by date.' })
+  mortalityEvents(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
+    return eventLoaders.mortalityEventsByAssignment(ctx.loaders).load(a.id);
+  }
+
+  @FieldResolver(() => [Treatment], { description: 'Treatments of the assignment, by date.' })
+  treatments(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
+    return eventLoaders.treatmentsByAssignment(ctx.loaders).load(a.id);
+  }
+
+  @FieldResolver(() => [LiceCount], { description: 'Lice counts of the assignment, by date.' })
+  liceCounts(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
+    return eventLoaders.liceCountsByAssignment(ctx.loaders).load(a.id);
+  }
+
+  @FieldResolver(() => [HarvestEvent], { description: 'Harvests from the assignment, by date.' })
+  harvests(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
+    return eventLoaders.harvestsByAssignment(ctx.loaders).load(a.id);
+  }
+
+  @FieldResolver(() => [TransferAction], { description: 'Transfers into the assignment, by execution date.' })
+  incomingTransfers(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
+    return eventLoaders.incomingTransfers(ctx.loaders).load(a.id);
+  }
+
+  @FieldResolver(() => [TransferAction], { description: 'Transfers out of the assignment, by execution date.' })
+  outgoingTransfers(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
+    return eventLoaders.outgoingTransfers(ctx.loaders).load(a.id);
+  }
+}
+
+/** The assignment behind an event (every event table keys its assignment by `assignment_id`). */
+async function assignmentOf(ctx: GraphQLContext, event: { assignment: { id: number } }): Promise<BatchContainerAssignment> {
+  return (await ctx.loaders.byId(BatchContainerAssignment).load(event.assignment.id))!;
+}
+
+@Resolver(() => GrowthSample)
+export class GrowthSampleResolver {
+  @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment sampled.' })
+  assignment(@Root() sample: GrowthSample, @Ctx() ctx: GraphQLContext) {
+    return assignmentOf(ctx, sample);
+  }
+
+  @FieldResolver(() => [GrowthSampleFish], { description: 'Individual fish, when recorded.' })
+  fish(@Root() sample: GrowthSample, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders
+      .memoize('fishBySample', () => childrenLoader(ctx.em, GrowthSampleFish, 'growthSample', { fishNo: 'asc' }))
+      .load(sample.id);
+  }
+}
+
+@Resolver(() => MortalityEvent)
+export class MortalityEventResolver {
+  @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment the deaths occurred in.' })
+  assignment(@Root() event: MortalityEvent, @Ctx() ctx: GraphQLContext) {
+    return assignmentOf(ctx, event);
+  }
+}
+
+@Resolver(() => TransferAction)
+export class TransferActionResolver {
+  @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment the fish left.' })
+  async sourceAssignment(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
+    return (await ctx.loaders.byId(BatchContainerAssignment).load(action.sourceAssignment.id))!;
+  }
+
+  @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment the fish arrived in.' })
+  async destAssignment(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
+    return (await ctx.loaders.byId(BatchContainerAssignment).load(action.destAssignment.id))!;
+  }
+
+  @FieldResolver(() => Batch, { description: 'Batch of the fish.' })
+  async batch(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
+    return (await ctx.loaders.byId(Batch).load(action.batch.id))!;
+  }
+}
+
