@@ -8,14 +8,12 @@ const SECRET = 'metrics-secret-0123456789';
 const auth = { authorization: `Bearer ${SECRET}` };
 
 let app: TestApp;
-let detachQueue: () => void;
 
+// createApp observes its in-process queue itself, so job metrics need no wiring here.
 beforeAll(async () => {
   app = await startTestApp({ AQUAGRAPH_TOKENS: `scraper:VIEWER:${SECRET}` });
-  detachQueue = metrics.observeQueue(app.queue!.events);
 });
 afterAll(async () => {
-  detachQueue();
   await app.stop();
 });
 
