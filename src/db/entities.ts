@@ -26,6 +26,9 @@ import { DailyAssignmentState } from '../modules/growth/daily-assignment-state.e
 import { BatchDailyState } from '../modules/growth/batch-daily-state.entity.js';
 import { PopulationAdjustment } from '../modules/growth/population-adjustment.entity.js';
 import { RecomputeJob } from '../modules/growth/recompute-job.entity.js';
+import { ContainerReservation, SeedUtilisationDaily } from '../modules/synthetic/container-reservation.entity.js';
+import { SeedRun, SeedRunBatch } from '../modules/synthetic/seed-run.entity.js';
+import { MutationIdempotency } from '../modules/operations/idempotency.entity.js';
 
 /** Every entity, listed explicitly (no folder scanning: the same list works under tsx, tsc and vitest). */
 export const ALL_ENTITIES = [
@@ -80,4 +83,11 @@ export const ALL_ENTITIES = [
   BatchDailyState,
   PopulationAdjustment,
   RecomputeJob,
+  // seed runs (generator-owned control tables)
+  SeedRun,
+  SeedRunBatch,
+  ContainerReservation,
+  SeedUtilisationDaily,
+  // mutation bookkeeping
+  MutationIdempotency,
 ];

@@ -1,6 +1,6 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import { byIdLoader } from './common/loader-helpers.js';
 
 /**
@@ -10,7 +10,14 @@ import { byIdLoader } from './common/loader-helpers.js';
 export class Loaders {
   private readonly loaders = new Map<unknown, DataLoader<never, unknown>>();
 
-  constructor(readonly em: EntityManager) {}
+  /**
+   * @param batching false resolves every key with its own statement (what per-item field resolvers would cost);
+   * only the API benchmark uses it, as the baseline the loaders are measured against.
+   */
+  constructor(
+    readonly em: EntityManager,
+    private readonly batching = true,
+  ) {}
 
   /** The `WHERE id = ANY(…)` loader of an entity. */
   byId<T extends { id: number }>(entity: EntityClass<T>): DataLoader<number, T | null> {
@@ -20,7 +27,7 @@ export class Loaders {
   memoize<K, V>(key: unknown, create: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(key) as DataLoader<K, V> | undefined;
     if (!loader) {
-      loader = create();
+      loader = this.batching ? create() : new DataLoader<K, V>((keys) => Promise.all(keys.map((k) => create().load(k))), { batch: false, cache: false });
       this.loaders.set(key, loader as unknown as DataLoader<never, unknown>);
     }
     return loader;

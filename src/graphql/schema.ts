@@ -58,6 +58,15 @@ import { createNodeResolver } from './node.resolver.js';
 import { createAppPubSub, type AppPubSub } from './pubsub.js';
 import { ViewerResolver } from './viewer.resolver.js';
 import { DateTimeScalar } from './common/scalars.js';
+import { AssignmentCloseResolver } from '../modules/assignment/assignment-close.resolver.js';
+import { BatchCreateResolver } from '../modules/batch/batch-create.resolver.js';
+import { ReadingsIngestResolver } from '../modules/environment/readings-ingest.resolver.js';
+import { EventCreateResolver } from '../modules/events/event-create.resolver.js';
+import { HarvestCreateResolver } from '../modules/events/harvest-create.resolver.js';
+import { HarvestEvent } from '../modules/events/harvest.entity.js';
+import { FeedingEventCreateResolver } from '../modules/feed/feeding-event-create.resolver.js';
+import { FeedingEvent } from '../modules/feed/feeding-event.entity.js';
+import { TransferCreateResolver } from '../modules/transfer/transfer-create.resolver.js';
 
 /** Entity types reachable through `node(id)`. */
 const NODE_TYPES = [
@@ -80,6 +89,8 @@ const NODE_TYPES = [
   GrowthSample,
   MortalityEvent,
   TransferAction,
+  HarvestEvent,
+  FeedingEvent,
 ];
 
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -118,6 +129,13 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ContainerOccupancyResolver,
   OccupancyRelationsResolver,
   ViewerResolver,
+  BatchCreateResolver,
+  TransferCreateResolver,
+  HarvestCreateResolver,
+  AssignmentCloseResolver,
+  EventCreateResolver,
+  FeedingEventCreateResolver,
+  ReadingsIngestResolver,
 ];
 
 /** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */

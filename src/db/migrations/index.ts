@@ -3,6 +3,8 @@ import { Migration20261130000001 } from './Migration20261130000001.js';
 import { Migration20261130000002 } from './Migration20261130000002.js';
 import { Migration20261130000003 } from './Migration20261130000003.js';
 import { Migration20261130000004 } from './Migration20261130000004.js';
+import { Migration20261130000005 } from './Migration20261130000005.js';
+import { Migration20261130000006 } from './Migration20261130000006.js';
 
 /**
  * Committed migrations in order. Listed explicitly because vitest externalises MikroORM and Node 20 cannot
@@ -13,4 +15,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130000002', class: Migration20261130000002 },
   { name: 'Migration20261130000003', class: Migration20261130000003 },
   { name: 'Migration20261130000004', class: Migration20261130000004 },
+  { name: 'Migration20261130000005', class: Migration20261130000005 },
+  { name: 'Migration20261130000006', class: Migration20261130000006 },
 ];

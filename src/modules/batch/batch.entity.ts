@@ -1,7 +1,7 @@
 import { Check, Entity, Enum, Index, ManyToOne, OneToOne, Property, type Opt, type Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { MutableEntity } from '../../db/base.entity.js';
-import { bigintColumn, type DateString } from '../../db/types.js';
+import type { DateString } from '../../db/types.js';
 import { Node } from '../../graphql/common/node.js';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { BatchStatus, BatchType, EggSource } from '../enums.js';
@@ -50,8 +50,8 @@ export class Batch extends MutableEntity {
   @ManyToOne({ entity: 'Scenario', nullable: true, deleteRule: 'restrict', index: true })
   scenario?: Rel<Scenario> | null;
 
-  /** Set for generated data so a seed run can be cleaned up; the seed_run table arrives with seed runs. */
-  @Property(bigintColumn({ nullable: true, index: true }))
+  /** Set for generated data so a seed run can be cleaned up (the seed run's id; the relation is mapped to it). */
+  @ManyToOne({ entity: 'SeedRun', nullable: true, deleteRule: 'restrict', index: true, mapToPk: true, fieldName: 'seed_run_id' })
   seedRunId?: number | null;
 
   @Property({ type: 'text', nullable: true })

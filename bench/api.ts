@@ -1,0 +1,154 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { graphql, type GraphQLSchema } from 'graphql';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { sqlStatementCounter } from '../src/db/sql-statement-counter.js';
+import { DEV_VIEWER } from '../src/graphql/auth.js';
+import { toGlobalId } from '../src/graphql/common/global-id.js';
+import type { GraphQLContext } from '../src/graphql/context.js';
+import { Loaders } from '../src/graphql/loaders.js';
+import { createAppPubSub } from '../src/graphql/pubsub.js';
+import { buildAppSchema } from '../src/graphql/schema.js';
+import { recomputeBatch } from '../src/modules/growth/recompute.service.js';
+import { benchBatchCount, BENCH_PREFIX, createBenchBatches } from './growth-dataset.js';
+
+/**
+ * `npm run bench:api`: latency percentiles, requests/s and SQL statements of three typical chart queries over
+ * HTTP, and the same queries with per-item resolution (DataLoader batching off) as the baseline. Uses
+ * DATABASE_URL or the benchmark's embedded PostgreSQL (.data/bench-pg, shared with bench:recompute). Last output
+ * line: one JSON object.
+ */
+const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '40' } } });
+const iterations = Number(args.iterations);
+const log = pino({ level: 'warn' });
+const config = loadConfig({ PG_DATA_DIR: '.data/bench-pg', LOG_LEVEL: 'warn', RUN_WORKER: 'false', ...process.env, PORT: '0', HOST: '127.0.0.1' });
+const app = await createApp(config, log);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+const round = (x: number) => Math.round(x * 10) / 10;
+
+try {
+  const em = app.orm.em.fork() as EntityManager;
+  const have = await benchBatchCount(em);
+  if (have < 50) {
+    say(`building ${50 - have} benchmark batches (kept for later runs)…`);
+    await createBenchBatches(em, have, 50, (k) => process.stderr.write(`  batch ${k + 1}/50\r`));
+  }
+  const missing = await em.execute<Array<{ id: number }>>(
+    `select b.id from batch b where b.batch_number like ? and not exists (select 1 from batch_daily_state s where s.batch_id = b.id)`,
+    [`${BENCH_PREFIX}%`],
+  );
+  const [{ as_of: asOf }] = await em.execute<Array<{ as_of: string }>>(
+    `select max(ed.date)::text as as_of from environmental_daily ed join batch_container_assignment a on a.container_id = ed.container_id
+      join batch b on b.id = a.batch_id where b.batch_number like ?`,
+    [`${BENCH_PREFIX}%`],
+  );
+  for (const { id } of missing) await recomputeBatch({ orm: app.orm, log, today: () => asOf }, id);
+
+  const [batch] = await em.execute<Array<{ id: number; batch_number: string }>>(
+    `select id, batch_number from batch where batch_number like ? order by batch_number limit 1`,
+    [`${BENCH_PREFIX}%`],
+  );
+  const [sea] = await em.execute<Array<{ id: number; days: number }>>(
+    `select a.id, count(*)::int as days from batch_container_assignment a join daily_assignment_state d on d.assignment_id = a.id
+      where a.batch_id = ? group by a.id order by days desc limit 1`,
+    [batch!.id],
+  );
+
+  const cases: Record<string, { query: string; variables: Record<string, unknown> }> = {
+    batchWeeklySeries: {
+      query: `query BatchWeekly($n: String!) { batch(batchNumber: $n) {
+        dailySeries(bucket: WEEK) { bucketStart population biomassKg avgWeightG feedKg growthKg fcr minConfidence { weight } }
+        growthSamples(first: 200) { edges { node { sampleDate avgWeightG } } }
+        assignments { assignmentDate departureDate container { name } } } }`,
+      variables: { n: batch!.batch_number },
+    },
+    batchPageWithKpis: {
+      query: `query Page { batches(first: 50) { edges { node { batchNumber
+        kpis { population biomassKg avgWeightG fcr30d sgr30d currentStage { code } }
+        assignments { assignmentDate container { name hall { name } } latestState { population avgWeightG } } } } } }`,
+      variables: {},
+    },
+    seaAssignmentDailySeries: {
+      query: `query Sea($id: ID!) { assignment(id: $id) { dailySeries { lastDate population avgWeightG biomassKg tempC feedKg
+        sources { weight } confidence { weight overall } } } }`,
+      variables: { id: toGlobalId('BatchContainerAssignment', sea!.id) },
+    },
+  };
+
+  const schema: GraphQLSchema = await buildAppSchema(createAppPubSub());
+  /** In-process execution with batching on or off, for a like-for-like ratio. */
+  async function inProcess(name: string, batching: boolean): Promise<{ ms: number; sql: number }> {
+    const requestId = randomUUID();
+    const fork = app.orm.em.fork({ clear: true, loggerContext: { requestId } }) as EntityManager;
+    const contextValue: GraphQLContext = { requestId, em: fork, loaders: new Loaders(fork, batching), log, viewer: DEV_VIEWER };
+    sqlStatementCounter.start(requestId);
+    const started = performance.now();
+    const result = await graphql({ schema, source: cases[name]!.query, variableValues: cases[name]!.variables, contextValue });
+    const ms = performance.now() - started;
+    if (result.errors) throw new Error(`${name}: ${result.errors[0]!.message}`);
+    return { ms, sql: sqlStatementCounter.finish(requestId) };
+  }
+
+  async function overHttp(name: string): Promise<{ ms: number; sql: number }> {
+    const started = performance.now();
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: cases[name]!.query, variables: cases[name]!.variables }),
+    });
+    const body = (await response.json()) as { errors?: Array<{ message: string }>; extensions?: { sqlStatements?: number } };
+    if (body.errors) throw new Error(`${name}: ${body.errors[0]!.message}`);
+    return { ms: performance.now() - started, sql: body.extensions?.sqlStatements ?? -1 };
+  }
+
+  const figures: Record<string, Record<string, number>> = {};
+  for (const name of Object.keys(cases)) {
+    for (let i = 0; i < 5; i++) await overHttp(name);
+    const http: number[] = [];
+    let sql = 0;
+    for (let i = 0; i < iterations; i++) {
+      const run = await overHttp(name);
+      http.push(run.ms);
+      sql = run.sql;
+    }
+    // Throughput with two concurrent clients (2 cores) for 3 s.
+    let done = 0;
+    const until = performance.now() + 3_000;
+    await Promise.all([0, 1].map(async () => {
+      while (performance.now() < until) {
+        await overHttp(name);
+        done++;
+      }
+    }));
+    const batched: number[] = [];
+    const naive: number[] = [];
+    let naiveSql = 0;
+    for (let i = 0; i < Math.max(5, Math.round(iterations / 4)); i++) {
+      batched.push((await inProcess(name, true)).ms);
+      const run = await inProcess(name, false);
+      naive.push(run.ms);
+      naiveSql = run.sql;
+    }
+    figures[name] = {
+      p50Ms: round(pct(http, 0.5)),
+      p95Ms: round(pct(http, 0.95)),
+      rps: round(done / 3),
+      sqlStatements: sql,
+      naiveP50Ms: round(pct(naive, 0.5)),
+      naiveSqlStatements: naiveSql,
+      inProcessP50Ms: round(pct(batched, 0.5)),
+    };
+    const f = figures[name]!;
+    say(
+      `${name.padEnd(26)} p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms, ${f.rps} req/s, ${f.sqlStatements} SQL | per-item resolution: p50 ${f.naiveP50Ms} ms, ${f.naiveSqlStatements} SQL (${round(f.naiveP50Ms / f.inProcessP50Ms)}× slower in-process)`,
+    );
+  }
+  say(JSON.stringify({ bench: 'api', asOf, cases: figures }));
+} finally {
+  await app.close();
+}

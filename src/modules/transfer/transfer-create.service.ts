@@ -1,0 +1,259 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { txQuery } from '../../db/raw-sql.js';
+import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
+import { addDays } from '../../shared/dates.js';
+import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
+import type { Batch } from '../batch/batch.entity.js';
+import { AssignmentCloseReason, ContainerHierarchyRole, TransferStatus } from '../enums.js';
+import { Container } from '../infrastructure/container.entity.js';
+import type { WriteResult } from '../operations/operation.js';
+import {
+  assertNoActivityFrom,
+  decodeOrReject,
+  freshPopulation,
+  InputChecks,
+  inputError,
+  lockAssignment,
+  reject,
+  roundTo,
+} from '../operations/rules.js';
+import { LifecycleStage } from '../species/species.entity.js';
+import type { TransferCreateInput } from './transfer-create.inputs.js';
+import { TransferAction } from './transfer.entity.js';
+
+export interface TransferCreateResult extends WriteResult {
+  sourceAssignmentId: number;
+  destAssignmentId: number;
+}
+
+/** Checks on the input alone (nothing read), all reported at once. */
+export function checkTransferInput(input: TransferCreateInput): UserError[] {
+  const checks = new InputChecks()
+    .positive(input.transferredCount, 'transferredCount')
+    .check(input.mortalityDuringTransfer >= 0, `mortalityDuringTransfer must not be negative (got ${input.mortalityDuringTransfer})`, 'mortalityDuringTransfer')
+    .positiveBelow(input.measuredAvgWeightG, 1e8, 'measuredAvgWeightG')
+    .check(input.measuredSampleSize == null || input.measuredSampleSize >= 1, 'measuredSampleSize must be at least 1', 'measuredSampleSize')
+    .nonNegativeBelow(input.measuredStdDevG, 1e8, 'measuredStdDevG')
+    .check(input.status !== TransferStatus.CANCELLED, 'status must be PLANNED or COMPLETED', 'status')
+    .check(!input.destAssignmentId !== !input.destContainerId, 'Give exactly one of destAssignmentId and destContainerId', 'destAssignmentId')
+    .check(!input.lifecycleStageId || !!input.destContainerId, 'lifecycleStageId is the stage of a new destination: give it with destContainerId', 'lifecycleStageId')
+    .maxLength(input.executedBy, 100, 'executedBy');
+  if (input.status === TransferStatus.COMPLETED) {
+    checks.check(input.executionDate != null, 'executionDate is required for a COMPLETED transfer', 'executionDate').notFuture(input.executionDate, 'executionDate');
+  } else if (input.status === TransferStatus.PLANNED) {
+    checks
+      .check(input.plannedDate != null, 'plannedDate is required for a PLANNED transfer', 'plannedDate')
+      .check(input.executionDate == null, 'A PLANNED transfer has no executionDate yet (it is set when it completes)', 'executionDate');
+  }
+  return checks.errors;
+}
+
+/**
+ * Records a transfer (data-model.md §2.4 rules, §6.4): locks the batch row first, then (for a new destination)
+ * the destination container, so concurrent transfers into one container serialise and all but the first find
+ * it occupied. For a COMPLETED transfer the count is checked against a fresh series: the batch is recomputed
+ * inline under its lock and the source's population at the end of the day before, less what is already booked
+ * out that day, must cover transferred fish plus transfer deaths. Marks the source dirty from the day before
+ * and the destination from the transfer day (growth-engine.md §6).
+ */
+export async function createTransfer(tx: EntityManager, input: TransferCreateInput, viewerName: string): Promise<TransferCreateResult> {
+  const completed = input.status === TransferStatus.COMPLETED;
+  const dayField = completed ? 'executionDate' : 'plannedDate';
+  const day = (completed ? input.executionDate : input.plannedDate)!;
+  const { assignment: source, batch } = await lockAssignment(tx, input.sourceAssignmentId, 'sourceAssignmentId');
+  if (day <= source.assignmentDate) {
+    reject(UserErrorCode.VALIDATION, `${dayField} ${day} must be after the source assignment began (${source.assignmentDate})`, dayField);
+  }
+  if (source.departureDate && day > source.departureDate) {
+    reject(UserErrorCode.VALIDATION, `${dayField} ${day} is after the source assignment departed (${source.departureDate})`, dayField);
+  }
+
+  const destination = input.destAssignmentId
+    ? await existingDestination(tx, input.destAssignmentId, batch, source, day, dayField)
+    : await newDestination(tx, input, source, day);
+
+  let sourcePopulationBefore: number | null = null;
+  let transferredBiomassKg: number | null = null;
+  let arrivalWeightG: number | null = input.measuredAvgWeightG ?? null;
+  if (completed) {
+    const eve = addDays(day, -1);
+    const fresh = await freshPopulation(tx, batch.id, source.id, day, 'transferredCount');
+    const leaving = input.transferredCount + input.mortalityDuringTransfer;
+    if (leaving > fresh.available) {
+      reject(
+        UserErrorCode.INSUFFICIENT_POPULATION,
+        `The source holds ${fresh.populationBefore} fish at the end of ${eve}` +
+          (fresh.bookedOutflows > 0 ? ` and ${fresh.bookedOutflows} of them already leave on ${day}` : '') +
+          `: ${fresh.available} can leave, not ${leaving} (${input.transferredCount} transferred + ${input.mortalityDuringTransfer} died in transfer)`,
+        'transferredCount',
+      );
+    }
+    sourcePopulationBefore = fresh.populationBefore;
+    arrivalWeightG ??= fresh.avgWeightG;
+    if (arrivalWeightG != null) {
+      const arrivingKg = (input.transferredCount * arrivalWeightG) / 1000;
+      const presentKg = destination.existing ? (fresh.rowOf(destination.existing.id, eve)?.biomassKg ?? 0) : 0;
+      if (presentKg + arrivingKg > destination.container.maxBiomassKg) {
+        reject(
+          UserErrorCode.CAPACITY_EXCEEDED,
+          `${input.transferredCount} fish of ${roundTo(arrivalWeightG, 2)} g (${arrivingKg.toFixed(2)} kg)` +
+            (presentKg > 0 ? ` on top of ${presentKg.toFixed(2)} kg already there` : '') +
+            ` exceed the ${destination.container.maxBiomassKg} kg allowed in ${destination.container.name}`,
+          'transferredCount',
+        );
+      }
+      transferredBiomassKg = roundTo(arrivingKg, 2);
+    }
+    if (input.emptiesSource) {
+      if (source.departureDate && source.departureDate !== day) {
+        reject(UserErrorCode.VALIDATION, `The source assignment already departed on ${source.departureDate}`, 'emptiesSource');
+      }
+      await assertNoActivityFrom(tx, source, day, 'emptiesSource');
+      source.departureDate = day;
+      source.closeReason = AssignmentCloseReason.TRANSFERRED;
+    }
+  }
+
+  let dest: BatchContainerAssignment;
+  if (destination.existing) {
+    dest = destination.existing;
+    // The opening snapshot counts every arrival on the first day (a merge of several sources).
+    if (completed && day === dest.assignmentDate) {
+      const before = dest.openingPopulation;
+      dest.openingPopulation = before + input.transferredCount;
+      if (arrivalWeightG != null) {
+        dest.openingAvgWeightG =
+          dest.openingAvgWeightG != null && before > 0
+            ? roundTo((dest.openingAvgWeightG * before + arrivalWeightG * input.transferredCount) / dest.openingPopulation, 4)
+            : roundTo(arrivalWeightG, 4);
+      }
+    }
+  } else {
+    dest = tx.create(BatchContainerAssignment, {
+      batch,
+      container: destination.container,
+      lifecycleStage: destination.stage!,
+      assignmentDate: day,
+      openingPopulation: completed ? input.transferredCount : 0,
+      openingAvgWeightG: completed && arrivalWeightG != null ? roundTo(arrivalWeightG, 4) : null,
+    });
+  }
+
+  const action = tx.create(TransferAction, {
+    batch,
+    sourceAssignment: source,
+    destAssignment: dest,
+    status: input.status,
+    plannedDate: input.plannedDate ?? null,
+    executionDate: completed ? day : null,
+    transferredCount: input.transferredCount,
+    mortalityDuringTransfer: input.mortalityDuringTransfer,
+    sourcePopulationBefore,
+    transferredBiomassKg,
+    transferMethod: input.transferMethod ?? null,
+    measuredAvgWeightG: input.measuredAvgWeightG != null ? roundTo(input.measuredAvgWeightG, 2) : null,
+    measuredSampleSize: input.measuredSampleSize ?? null,
+    measuredStdDevG: input.measuredStdDevG != null ? roundTo(input.measuredStdDevG, 2) : null,
+    selectionMethod: input.selectionMethod,
+    emptiesSource: input.emptiesSource,
+    executedBy: input.executedBy ?? viewerName,
+    notes: input.notes ?? null,
+  });
+  await tx.flush();
+  return {
+    resource: { type: 'TransferAction', id: action.id },
+    sourceAssignmentId: source.id,
+    destAssignmentId: dest.id,
+    marks: [
+      { assignmentId: source.id, date: addDays(day, -1) },
+      { assignmentId: dest.id, date: day },
+    ],
+  };
+}
+
+interface Destination {
+  container: Container;
+  /** The existing destination assignment, or null for a new one in `container`. */
+  existing: BatchContainerAssignment | null;
+  /** Stage on arrival of a new destination. */
+  stage: LifecycleStage | null;
+}
+
+/** An existing assignment of the same batch that is in place on the transfer day. */
+async function existingDestination(
+  tx: EntityManager,
+  globalId: string,
+  batch: Batch,
+  source: BatchContainerAssignment,
+  day: string,
+  dayField: string,
+): Promise<Destination> {
+  const id = decodeOrReject('BatchContainerAssignment', globalId, 'assignment', 'destAssignmentId');
+  const dest = await tx.findOne(BatchContainerAssignment, id, { refresh: true });
+  if (!dest) reject(UserErrorCode.NOT_FOUND, `No assignment with id ${globalId}`, 'destAssignmentId');
+  if (dest.batch.id !== batch.id) reject(UserErrorCode.VALIDATION, 'The destination assignment belongs to another batch', 'destAssignmentId');
+  if (dest.id === source.id) reject(UserErrorCode.VALIDATION, 'The source and destination are the same assignment', 'destAssignmentId');
+  if (day < dest.assignmentDate) {
+    reject(UserErrorCode.VALIDATION, `${dayField} ${day} is before the destination assignment began (${dest.assignmentDate})`, dayField);
+  }
+  if (dest.departureDate && day >= dest.departureDate) {
+    reject(UserErrorCode.VALIDATION, `${dayField} ${day} is not before the destination assignment departed (${dest.departureDate})`, dayField);
+  }
+  return { container: await tx.findOneOrFail(Container, dest.container.id), existing: dest, stage: null };
+}
+
+/**
+ * A container for a new destination assignment from the transfer day: locked FOR UPDATE (after the batch), then
+ * checked free on [day, ∞) in a separate statement, which sees an assignment committed by an earlier lock
+ * holder (STACK.md locking facts). The exclusion constraint stays the proof.
+ */
+async function newDestination(tx: EntityManager, input: TransferCreateInput, source: BatchContainerAssignment, day: string): Promise<Destination> {
+  const sourceStage = await tx.findOneOrFail(LifecycleStage, source.lifecycleStage.id);
+  let stage = sourceStage;
+  if (input.lifecycleStageId) {
+    const found = await tx.findOne(LifecycleStage, decodeOrReject('LifecycleStage', input.lifecycleStageId, 'lifecycle stage', 'lifecycleStageId'));
+    if (!found) reject(UserErrorCode.NOT_FOUND, `No lifecycle stage with id ${input.lifecycleStageId}`, 'lifecycleStageId');
+    if (found.species.id !== sourceStage.species.id) reject(UserErrorCode.VALIDATION, `Stage ${found.code} is of another species`, 'lifecycleStageId');
+    stage = found;
+  }
+  const containerId = decodeOrReject('Container', input.destContainerId!, 'container', 'destContainerId');
+  const container = await tx.findOne(Container, containerId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!container) reject(UserErrorCode.NOT_FOUND, `No container with id ${input.destContainerId}`, 'destContainerId');
+  if (container.id === source.container.id) {
+    reject(UserErrorCode.VALIDATION, 'The destination container is the source assignment\'s own container', 'destContainerId');
+  }
+  if (container.hierarchyRole !== ContainerHierarchyRole.HOLDING) {
+    reject(UserErrorCode.CONFLICT, `Container ${container.name} is STRUCTURAL and cannot hold fish`, 'destContainerId');
+  }
+  if (!container.active) reject(UserErrorCode.CONFLICT, `Container ${container.name} is not active`, 'destContainerId');
+  const { rows } = await txQuery<{ batch_id: number; batch_number: string; assignment_date: string; departure_date: string | null }>(
+    tx,
+    `select a.batch_id, b.batch_number, a.assignment_date, a.departure_date
+       from batch_container_assignment a join batch b on b.id = a.batch_id
+      where a.container_id = $1 and (a.departure_date is null or a.departure_date > $2)
+      order by a.assignment_date limit 1`,
+    [container.id, day],
+  );
+  const occupant = rows[0];
+  if (occupant) {
+    const span = `from ${occupant.assignment_date}${occupant.departure_date ? ` to ${occupant.departure_date}` : ''}`;
+    reject(
+      UserErrorCode.CONFLICT,
+      occupant.batch_id === source.batch.id
+        ? `Container ${container.name} already holds an assignment of this batch ${span}: transfer into it with destAssignmentId`
+        : `Container ${container.name} is occupied by batch ${occupant.batch_number} ${span}`,
+      'destContainerId',
+    );
+  }
+  return { container, existing: null, stage };
+}
+
+/** Database constraints a racing writer could still trip, as user errors. */
+export const TRANSFER_CREATE_CONSTRAINTS = {
+  batch_container_assignment_no_overlap: inputError(
+    UserErrorCode.CONFLICT,
+    'The destination container was taken by another assignment concurrently',
+    'destContainerId',
+  ),
+};
