@@ -108,7 +108,7 @@ export class ContainerOccupancyResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<PortfolioKpis> {
     const day = asOf ?? today();
-    const ids = (await ctx.em.find(Batch, batchWhere(filter), { fields: ['id'] })).map((b) => b.id);
+    const ids = (await ctx.em.find(Batch, await batchWhere(ctx.em, filter), { fields: ['id'] })).map((b) => b.id);
     const [row] = ids.length
       ? await ctx.em.execute<
           Array<{ batches: number; population: number; biomass_kg: number; weighted_g: number; deaths: number; placed: number; feed: number; growth: number; capacity: number }>

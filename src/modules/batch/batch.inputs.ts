@@ -1,7 +1,16 @@
-import { Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, registerEnumType } from 'type-graphql';
 import { DateRange } from '../../graphql/common/date-range.js';
 import { SortDirection } from '../../graphql/common/sort.js';
 import { BatchStatus } from '../enums.js';
+
+@InputType({ description: 'An inclusive numeric range; either end may be left open.' })
+export class NumberRange {
+  @Field(() => Float, { nullable: true, description: 'Lowest value (inclusive).' })
+  min?: number;
+
+  @Field(() => Float, { nullable: true, description: 'Highest value (inclusive).' })
+  max?: number;
+}
 
 @InputType({ description: 'Filters for `batches`; all given conditions must hold.' })
 export class BatchFilter {
@@ -19,6 +28,30 @@ export class BatchFilter {
 
   @Field(() => DateRange, { nullable: true, description: 'Only batches whose start date lies in this range.' })
   startDate?: DateRange;
+
+  @Field(() => [ID], { nullable: true, description: 'Only batches with fish (an open assignment) in these geographies.' })
+  geographyIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Only batches with fish in these sea areas.' })
+  areaIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Only batches with fish in these freshwater stations.' })
+  stationIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Only batches with fish in these halls.' })
+  hallIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Only batches with fish in these containers.' })
+  containerIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Only batches whose current stage (the stage holding most fish today) is one of these.' })
+  currentStageIds?: string[];
+
+  @Field(() => NumberRange, { nullable: true, description: 'Only batches whose current population lies in this range (fish).' })
+  population?: NumberRange;
+
+  @Field(() => NumberRange, { nullable: true, description: 'Only batches whose current biomass lies in this range (kg).' })
+  biomassKg?: NumberRange;
 }
 
 export enum BatchOrderField {

@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -14,6 +15,7 @@ import { Species } from '../species/species.entity.js';
 import { Batch, BatchCreation } from './batch.entity.js';
 import { BatchPlacement } from './batch-placement.entity.js';
 import { BatchFilter, BatchOrder, BatchOrderField } from './batch.inputs.js';
+import { utcDate } from '../../shared/dates.js';
 import { batchLoaders } from './batch.loaders.js';
 
 export const BatchConnection = connectionOf('Batch', Batch, 'A page of batches.');
@@ -53,8 +55,12 @@ export function decodeIds(typeName: string, ids: string[], argumentName: string)
   });
 }
 
-/** The ORM condition of a BatchFilter (shared by `batches` and the portfolio KPIs). */
-export function batchWhere(filter: BatchFilter | undefined): FilterQuery<Batch> {
+/**
+ * The ORM condition of a BatchFilter (shared by `batches` and the portfolio KPIs). Conditions on derived values
+ * (location of the open assignments, current stage, current population or biomass, all as of today) are resolved
+ * to batch ids with one SQL statement first.
+ */
+export async function batchWhere(em: EntityManager, filter: BatchFilter | undefined): Promise<FilterQuery<Batch>> {
   if (!filter) return {};
   const conditions: FilterQuery<Batch>[] = [];
   if (filter.ids) conditions.push({ id: { $in: decodeIds('Batch', filter.ids, 'filter.ids') } });
@@ -68,7 +74,60 @@ export function batchWhere(filter: BatchFilter | undefined): FilterQuery<Batch> 
     const pattern = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push({ $or: [{ batchNumber: { $ilike: pattern } }, { notes: { $ilike: pattern } }] });
   }
+  const derived = await derivedBatchIds(em, filter);
+  if (derived) conditions.push({ id: { $in: derived } });
   return conditions.length ? { $and: conditions } : {};
+}
+
+/** Batch ids matching the derived conditions, or null when the filter has none. */
+async function derivedBatchIds(em: EntityManager, filter: BatchFilter): Promise<number[] | null> {
+  const where: string[] = [];
+  const params: unknown[] = [utcDate(new Date())];
+  const location: string[] = [];
+  const locationIds = (list: string[] | undefined, type: string, column: string, argument: string) => {
+    if (!list) return;
+    const ids = decodeIds(type, list, argument);
+    location.push(`${column} in (${ids.map(() => '?').join(',') || 'null'})`);
+    params.push(...ids);
+  };
+  locationIds(filter.geographyIds, 'Geography', 'coalesce(st.geography_id, ar.geography_id)', 'filter.geographyIds');
+  locationIds(filter.areaIds, 'Area', 'c.area_id', 'filter.areaIds');
+  locationIds(filter.stationIds, 'FreshwaterStation', 'h.station_id', 'filter.stationIds');
+  locationIds(filter.hallIds, 'Hall', 'c.hall_id', 'filter.hallIds');
+  locationIds(filter.containerIds, 'Container', 'c.id', 'filter.containerIds');
+  if (location.length) {
+    where.push(`exists (select 1 from batch_container_assignment a join container c on c.id = a.container_id
+      left join hall h on h.id = c.hall_id left join freshwater_station st on st.id = h.station_id
+      left join area ar on ar.id = c.area_id
+      where a.batch_id = b.id and a.departure_date is null and ${location.join(' and ')})`);
+  }
+  if (filter.currentStageIds) {
+    const ids = decodeIds('LifecycleStage', filter.currentStageIds, 'filter.currentStageIds');
+    where.push(`l.dominant_stage_id in (${ids.map(() => '?').join(',') || 'null'})`);
+    params.push(...ids);
+  }
+  for (const [range, column] of [[filter.population, 'l.population'], [filter.biomassKg, 'l.biomass_kg']] as const) {
+    if (range?.min != null) {
+      where.push(`${column} >= ?`);
+      params.push(range.min);
+    }
+    if (range?.max != null) {
+      where.push(`${column} <= ?`);
+      params.push(range.max);
+    }
+  }
+  if (where.length === 0) return null;
+  // The first parameter (today) is used by the lateral join below, before the conditions' parameters.
+  const rows = await em.execute<Array<{ id: number }>>(
+    `select b.id from batch b
+       left join lateral (select s.population, s.biomass_kg, s.dominant_stage_id from batch_daily_state s
+                           where s.batch_id = b.id and s.date <= ? order by s.date desc limit 1) l on true
+      where ${where.join(' and ')}`,
+    params,
+    'all',
+    em.getLoggerContext(),
+  );
+  return rows.map((row) => row.id);
 }
 
 @Resolver(() => Batch)
@@ -79,7 +138,7 @@ export class BatchResolver {
     const order = (args.orderBy?.length ? args.orderBy : [{ field: BatchOrderField.BATCH_NUMBER, direction: SortDirection.ASC }]).map(
       (key) => ORDER_KEYS[key.field](key.direction),
     );
-    const page = await paginate(ctx.em, Batch, batchWhere(args.filter), order, first, args.after);
+    const page = await paginate(ctx.em, Batch, await batchWhere(ctx.em, args.filter), order, first, args.after);
     return new BatchConnection(page);
   }
 

@@ -242,12 +242,13 @@ export const growthLoaders = {
           async (keys) => {
             const results = new Map<string, DailyAssignmentState>();
             for (const [asOf, group] of groupByArgs(keys, (key) => key.asOf)) {
+              // One backward index probe per assignment (LATERAL … ORDER BY date DESC LIMIT 1 on the primary key),
+              // instead of reading every row of every assignment and keeping the last.
               const rows = await sql<StoredRow>(
                 l.em,
-                `select distinct on (assignment_id) * from (${DAILY_SELECT}
-                   where assignment_id in (${group.map(() => '?').join(',')}) and date <= ?) d
-                 order by assignment_id, date desc`,
-                [...group.map((key) => key.id), asOf],
+                `select d.* from unnest(?::bigint[]) as a(id)
+                   cross join lateral (${DAILY_SELECT} where assignment_id = a.id and date <= ? order by date desc limit 1) d`,
+                [`{${group.map((key) => key.id).join(',')}}`, asOf],
               );
               for (const row of rows) {
                 const [bucket] = downsampleAssignmentSeries([toEngineRow(row)], { from: row.date, to: row.date }, 'DAY');

@@ -127,6 +127,29 @@ describe('growth series over GraphQL', () => {
   });
 });
 
+describe('batches filtered by derived values', () => {
+  it('filters by location of open assignments, current stage and current population', async () => {
+    const ids = await app.graphql<{ geographies: Array<{ id: string }>; lifecycleStages: Array<{ id: string; code: string }>; species: Array<{ id: string }> }>(
+      `{ geographies { id } species { id } }`,
+    );
+    const stages = await app.graphql<{ lifecycleStages: Array<{ id: string; code: string }> }>(
+      `query($s: ID!) { lifecycleStages(speciesId: $s) { id code } }`,
+      { s: ids.data!.species[0]!.id },
+    );
+    const smolt = stages.data!.lifecycleStages.find((s) => s.code === 'SMOLT')!.id;
+    const parr = stages.data!.lifecycleStages.find((s) => s.code === 'PARR')!.id;
+    const count = async (filter: Record<string, unknown>) =>
+      (await app.graphql<{ batches: { totalCount: number } }>(`query($f: BatchFilter) { batches(filter: $f) { totalCount } }`, { f: filter })).data!
+        .batches.totalCount;
+    expect(await count({ geographyIds: [ids.data!.geographies[0]!.id] })).toBe(BATCHES);
+    expect(await count({ currentStageIds: [smolt] })).toBe(BATCHES);
+    expect(await count({ currentStageIds: [parr] })).toBe(0);
+    expect(await count({ population: { min: 9_000, max: 10_000 } })).toBe(BATCHES);
+    expect(await count({ population: { min: 20_000 } })).toBe(0);
+    expect(await count({ currentStageIds: [smolt], search: 'API-00' })).toBe(10);
+  });
+});
+
 describe('events of batches and assignments', () => {
   it('pages growth samples per batch with one statement for the whole list, and lists transfers per assignment', async () => {
     const query = `query($first: Int) { batches(first: $first) { edges { node {
