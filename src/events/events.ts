@@ -17,7 +17,7 @@ export interface RecomputeProgressEvent {
 export interface BatchUpdatedEvent {
   type: 'BATCH_UPDATED';
   batchId: number;
-  /** Earliest day whose data changed. */
+  /** Earliest day that may have changed (for recomputes: the start of the rewritten range). */
   fromDate: string | null;
   kind: 'INPUT' | 'DAILY_STATE';
 }
