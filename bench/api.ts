@@ -85,7 +85,7 @@ try {
   async function inProcess(name: string, batching: boolean): Promise<{ ms: number; sql: number }> {
     const requestId = randomUUID();
     const fork = app.orm.em.fork({ clear: true, loggerContext: { requestId } }) as EntityManager;
-    const contextValue: GraphQLContext = { requestId, em: fork, loaders: new Loaders(fork, batching), log, viewer: DEV_VIEWER };
+    const contextValue: GraphQLContext = { requestId, em: fork, loaders: new Loaders(fork, batching), log, viewer: DEV_VIEWER, services: app.services };
     sqlStatementCounter.start(requestId);
     const started = performance.now();
     const result = await graphql({ schema, source: cases[name]!.query, variableValues: cases[name]!.variables, contextValue });

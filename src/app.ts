@@ -8,7 +8,9 @@ import { openDatabase } from './db/database.js';
 import { maintainPartitions } from './db/partitions.js';
 import { createAppPubSub, startEventRelay } from './graphql/pubsub.js';
 import { metrics } from './graphql/metrics.js';
+import type { AppServices } from './graphql/context.js';
 import { buildAppSchema } from './graphql/schema.js';
+import { SeedRunner } from './modules/runs/seed-runner.js';
 import { startQueue } from './jobs/queue.js';
 import { createGraphQLServer } from './graphql/server.js';
 import type { Logger } from './logger.js';
@@ -19,6 +21,8 @@ export interface App {
   orm: MikroORM;
   /** The in-process job runner, or null when RUN_WORKER=false. */
   queue: Runner | null;
+  /** Services shared by every request (seed runs). */
+  services: AppServices;
   /** Base URL once listening, e.g. http://127.0.0.1:4000. */
   url: string;
   /** Drains HTTP/WebSocket clients, closes the ORM, stops embedded PostgreSQL. Idempotent. */
@@ -60,29 +64,64 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     const pubSub = createAppPubSub();
     const relay = await startEventRelay(database.url, pubSub, log);
     stops.push(() => relay.stop());
+    const seedRunner = new SeedRunner({
+      orm: database.orm,
+      databaseUrl: database.url,
+      log,
+      production: config.env === 'production',
+      maintenanceWorkMem: config.seed.maintenanceWorkMem,
+    });
+    stops.push(() => seedRunner.stop());
+    const services: AppServices = { seedRunner, seedRunsEnabled: config.seedRuns.enabled, seedWorkers: config.seed.workers };
     const server = await createGraphQLServer({
       schema: await buildAppSchema(pubSub),
       orm: database.orm,
       log,
       config,
+      services,
     });
     stops.push(() => server.stop());
     await listen(server.httpServer, config.http.host, config.http.port);
     const { port } = server.httpServer.address() as AddressInfo;
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info({ url: `${url}/graphql`, startupMs: Date.now() - startedAt }, 'aquagraph is listening');
+    if (config.seed.onEmpty !== 'none') await seedIfEmpty(database.orm.em.fork() as EntityManager, seedRunner, config, log);
 
     let closing: Promise<void> | undefined;
     return {
       httpServer: server.httpServer,
       orm: database.orm,
       queue,
+      services,
       url,
       close: () => (closing ??= stopAll()),
     };
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/**
+ * A newcomer's first `npm start` should show data: on a database without any batch or seed run, start the demo
+ * profile in the background (the API answers meanwhile; progress goes to the log). SEED_ON_EMPTY=none turns it off.
+ */
+async function seedIfEmpty(em: EntityManager, seedRunner: SeedRunner, config: Config, log: Logger): Promise<void> {
+  const [state] = await em.execute<Array<{ empty: boolean }>>(
+    'select not exists (select 1 from batch) and not exists (select 1 from seed_run) as empty',
+  );
+  if (!state?.empty) return;
+  try {
+    const runId = await seedRunner.start({
+      profile: config.seed.onEmpty,
+      prngSeed: 1,
+      workers: Math.min(config.seed.workers, 2),
+      wipe: false,
+      requestedBy: 'seed-on-empty',
+    });
+    log.info({ runId, profile: config.seed.onEmpty }, 'empty database: seeding the demo profile in the background (SEED_ON_EMPTY=none turns this off)');
+  } catch (error) {
+    log.warn({ reason: (error as Error).message }, 'could not start the demo seed run');
   }
 }
 

@@ -99,6 +99,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   SEED_WORKERS: z.coerce.number().int().min(1, 'must be between 1 and 16').max(16, 'must be between 1 and 16').default(4),
   SEED_MAINTENANCE_WORK_MEM: z.string().regex(/^\d+(kB|MB|GB)$/, 'must be a size such as 512MB').default('512MB'),
+  SEED_ON_EMPTY: z.enum(['demo', 'none']).default('demo'),
 });
 
 export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -146,6 +147,8 @@ export interface Config {
     readonly workers: number;
     /** `maintenance_work_mem` of the post-load index rebuild connections. */
     readonly maintenanceWorkMem: string;
+    /** Seed this profile in the background when `npm start` finds no batch at all (`none` turns it off). */
+    readonly onEmpty: 'demo' | 'none';
   };
 }
 
@@ -217,7 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     seedRuns: { enabled: e.SEED_RUNS_ENABLED ?? devMode },
     metrics: { public: e.METRICS_PUBLIC },
     worker: { inProcess: e.RUN_WORKER, concurrency: e.WORKER_CONCURRENCY },
-    seed: { workers: e.SEED_WORKERS, maintenanceWorkMem: e.SEED_MAINTENANCE_WORK_MEM },
+    seed: { workers: e.SEED_WORKERS, maintenanceWorkMem: e.SEED_MAINTENANCE_WORK_MEM, onEmpty: e.SEED_ON_EMPTY },
   });
 }
 

@@ -1,7 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import type { Viewer } from './auth.js';
+import type { SeedRunner } from '../modules/runs/seed-runner.js';
 import { Loaders } from './loaders.js';
+
+/** Long-lived application services resolvers may use (one set per app). */
+export interface AppServices {
+  seedRunner: SeedRunner;
+  /** SEED_RUNS_ENABLED: whether seedRunStart/seedRunResume may run. */
+  seedRunsEnabled: boolean;
+  /** Default worker threads of a seed run. */
+  seedWorkers: number;
+}
 
 /** Per-request GraphQL context: a fresh EntityManager fork and fresh loaders (never shared across requests). */
 export interface GraphQLContext {
@@ -11,9 +21,16 @@ export interface GraphQLContext {
   log: Logger;
   /** The authenticated caller (DEV_VIEWER in development mode). */
   viewer: Viewer;
+  services: AppServices;
 }
 
-export function createContext(rootEm: EntityManager, requestId: string, log: Logger, viewer: Viewer): GraphQLContext {
+export function createContext(
+  rootEm: EntityManager,
+  requestId: string,
+  log: Logger,
+  viewer: Viewer,
+  services: AppServices,
+): GraphQLContext {
   const em = rootEm.fork({ clear: true, loggerContext: { requestId } }) as EntityManager;
-  return { requestId, em, loaders: new Loaders(em), log, viewer };
+  return { requestId, em, loaders: new Loaders(em), log, viewer, services };
 }

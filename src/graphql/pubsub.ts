@@ -2,12 +2,25 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import pg from 'pg';
 import { EVENTS_CHANNEL, parseEvent, type BatchUpdatedEvent, type RecomputeProgressEvent } from '../events/events.js';
 import type { Logger } from '../logger.js';
+import { SEED_PROGRESS_CHANNEL } from '../modules/synthetic/run/coordinator.js';
+import type { SeedRunProgress } from '../modules/synthetic/run/progress.js';
+
+/** A seed-run progress snapshot from NOTIFY (the coordinator sends the whole snapshot as JSON). */
+function parseSnapshot(payload: string | undefined): SeedRunProgress | null {
+  try {
+    const snapshot = payload ? (JSON.parse(payload) as SeedRunProgress) : null;
+    return snapshot && typeof snapshot.runId === 'number' ? snapshot : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Typed topics of the in-process pub/sub that feeds GraphQL subscriptions. */
 export interface Topics {
   [key: string]: [unknown];
   RECOMPUTE_PROGRESS: [RecomputeProgressEvent];
   BATCH_UPDATED: [BatchUpdatedEvent];
+  SEED_RUN_PROGRESS: [SeedRunProgress];
 }
 
 export type AppPubSub = ReturnType<typeof createAppPubSub>;
@@ -22,7 +35,8 @@ export interface EventRelay {
 
 /**
  * Relays domain events from PostgreSQL NOTIFY into this process's pub/sub, so events published by any process
- * (the in-process worker, `npm run worker` elsewhere, the seed CLI) reach this API's subscribers. Reconnects
+ * (the in-process worker, `npm run worker` elsewhere, the seed CLI) reach this API's subscribers; seed-run progress
+ * snapshots come on their own channel. Reconnects
  * with back-off when the listening connection drops.
  */
 export async function startEventRelay(connectionString: string, pubSub: AppPubSub, log: Logger): Promise<EventRelay> {
@@ -33,6 +47,11 @@ export async function startEventRelay(connectionString: string, pubSub: AppPubSu
   const connect = async (attempt: number): Promise<void> => {
     const next = new pg.Client({ connectionString });
     next.on('notification', (message) => {
+      if (message.channel === SEED_PROGRESS_CHANNEL) {
+        const snapshot = parseSnapshot(message.payload);
+        if (snapshot) pubSub.publish('SEED_RUN_PROGRESS', snapshot);
+        return;
+      }
       const event = message.channel === EVENTS_CHANNEL ? parseEvent(message.payload) : null;
       if (event) pubSub.publish(event.type, event as never);
     });
@@ -42,7 +61,7 @@ export async function startEventRelay(connectionString: string, pubSub: AppPubSu
     });
     try {
       await next.connect();
-      await next.query(`listen ${EVENTS_CHANNEL}`);
+      await next.query(`listen ${EVENTS_CHANNEL}; listen ${SEED_PROGRESS_CHANNEL}`);
       client = next;
     } catch (error) {
       await next.end().catch(() => undefined);

@@ -54,6 +54,7 @@ import {
 import { MortalityEvent } from '../modules/events/mortality.entity.js';
 import { TransferAction } from '../modules/transfer/transfer.entity.js';
 import { authChecker } from './auth.js';
+import { SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
 import { createNodeResolver } from './node.resolver.js';
 import { createAppPubSub, type AppPubSub } from './pubsub.js';
 import { ViewerResolver } from './viewer.resolver.js';
@@ -136,6 +137,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   EventCreateResolver,
   FeedingEventCreateResolver,
   ReadingsIngestResolver,
+  SeedRunResolver,
 ];
 
 /** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */

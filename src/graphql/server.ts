@@ -26,7 +26,7 @@ import { defaultPartitionRows } from '../db/partitions.js';
 import { sqlStatementCounter } from '../db/sql-statement-counter.js';
 import { requestScope, type Logger } from '../logger.js';
 import { createAuthenticator, type Authenticator, type Viewer } from './auth.js';
-import { createContext, type GraphQLContext } from './context.js';
+import { createContext, type AppServices, type GraphQLContext } from './context.js';
 import { queryLimitErrors } from './limits.js';
 import { metrics } from './metrics.js';
 
@@ -35,6 +35,7 @@ export interface GraphQLServerOptions {
   orm: MikroORM;
   log: Logger;
   config: Pick<Config, 'graphql' | 'auth' | 'metrics'>;
+  services: AppServices;
 }
 
 export interface GraphQLServer {
@@ -127,7 +128,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
         metrics.wsOperation(getOperationAST(document, payload.operationName)?.operation ?? 'unknown');
         return { schema, document, operationName: payload.operationName, variableValues: variables };
       },
-      context: (ctx) => createContext(orm.em, `ws-${randomUUID()}`, log, ctx.extra.viewer!),
+      context: (ctx) => createContext(orm.em, `ws-${randomUUID()}`, log, ctx.extra.viewer!, options.services),
       onNext: (_ctx, _id, _payload, _args, result) => maskExecutionResult(result, log),
       onError: (_ctx, _id, _payload, errors) => log.warn({ errors }, 'graphql-ws operation failed'),
     },
@@ -197,7 +198,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     express.json({ limit: '5mb' }),
     expressMiddleware(apollo, {
       context: async ({ res }) =>
-        createContext(orm.em, String(res.getHeader('x-request-id')), log, res.locals.viewer as Viewer),
+        createContext(orm.em, String(res.getHeader('x-request-id')), log, res.locals.viewer as Viewer, options.services),
     }),
   );
 

@@ -23,7 +23,7 @@ export interface GraphQLResponse<T> {
 /** The real app on a fresh cloned database and port 0 (CONVENTIONS.md: tests drive the composition root). */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', SEED_ON_EMPTY: 'none', ...env });
   const app = await createApp(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return {
     ...app,

@@ -1,0 +1,395 @@
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  Float,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  registerEnumType,
+} from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { Role } from '../../graphql/auth.js';
+import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
+import { decodeIdOf, toGlobalId } from '../../graphql/common/global-id.js';
+import { paginate } from '../../graphql/common/keyset.js';
+import { BigIntScalar, DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
+import { SortDirection } from '../../graphql/common/sort.js';
+import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { SeedRunError } from '../synthetic/run/coordinator.js';
+import type { SeedRunProgress } from '../synthetic/run/progress.js';
+import { SeedRun, SeedRunPhase, SeedRunStatus } from '../synthetic/seed-run.entity.js';
+import type { VerificationReport } from '../synthetic/verify/report.js';
+
+registerEnumType(SeedRunStatus, { name: 'SeedRunStatus', description: 'Lifecycle status of a seed run.' });
+registerEnumType(SeedRunPhase, { name: 'SeedRunPhase', description: 'Phase of a seed run (PLANNING → … → DONE).' });
+
+export enum SeedProfileName {
+  DEMO = 'demo',
+  STANDARD = 'standard',
+  FULL = 'full',
+}
+registerEnumType(SeedProfileName, {
+  name: 'SeedProfileName',
+  description: 'Built-in seed profiles: DEMO (one site, 4 batches, seconds), STANDARD (144 batches, ≈29 M rows), FULL (170 batches).',
+});
+
+@ObjectType({ description: 'Rows written to one table.' })
+class TableRowCount {
+  @Field(() => String, { description: 'Table name.' })
+  table!: string;
+
+  @Field(() => BigIntScalar, { description: 'Rows written so far.' })
+  rows!: number;
+}
+
+@ObjectType({ description: 'A progress snapshot of a seed run (published at most every 500 ms).' })
+class SeedRunProgressType {
+  @Field(() => Int, { description: 'Batches planned in all.' })
+  batchesTotal!: number;
+
+  @Field(() => Int, { description: 'Batches waiting to be claimed.' })
+  batchesPlanned!: number;
+
+  @Field(() => Int, { description: 'Batches being generated.' })
+  batchesClaimed!: number;
+
+  @Field(() => Int, { description: 'Batches written.' })
+  batchesDone!: number;
+
+  @Field(() => Int, { description: 'Batches that failed.' })
+  batchesFailed!: number;
+
+  @Field(() => BigIntScalar, { description: 'Rows written so far (the spec’s “all rows” categories).' })
+  rowsWritten!: number;
+
+  @Field(() => BigIntScalar, { description: 'Rows the plan expects.' })
+  rowsEstimated!: number;
+
+  @Field(() => [TableRowCount], { description: 'Rows per table, derived tables included.' })
+  rowsByTable!: TableRowCount[];
+
+  @Field(() => Float, { description: 'Rows per second (moving average over 5 s).' })
+  rowsPerSec!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Estimated seconds to go; null while unknown.' })
+  etaSeconds!: number | null;
+
+  @Field(() => Float, { description: 'Seconds since the run started.' })
+  elapsedSeconds!: number;
+
+  @Field(() => Int, { description: 'Worker threads.' })
+  workers!: number;
+
+  @Field(() => String, { nullable: true, description: 'What the run is doing.' })
+  message!: string | null;
+
+  @Field(() => DateTimeScalar, { description: 'When the snapshot was taken.' })
+  timestamp!: Date;
+}
+
+@ObjectType({ description: 'One check of a verification report (V1–V12 of synthetic-farm.md §10).' })
+class VerificationCheckType {
+  @Field(() => String, { description: 'Check id, V1…V12.' })
+  name!: string;
+
+  @Field(() => String, { description: 'What the check verifies.' })
+  title!: string;
+
+  @Field(() => Boolean, { description: 'False only when the status is FAIL.' })
+  ok!: boolean;
+
+  @Field(() => String, { description: 'PASS, WARN or FAIL.' })
+  status!: string;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Measured figures.' })
+  measured!: unknown;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Expected figures or bands.' })
+  expected!: unknown;
+
+  @Field(() => String, { description: 'Explanation naming the offending batch, container, date or table.' })
+  message!: string;
+}
+
+@ObjectType('SeedRunVerification', { description: 'The verification report of a seed run.' })
+class SeedRunVerificationType {
+  @Field(() => Boolean, { description: 'True when no check failed.' })
+  ok!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The run hash the verification computed.' })
+  contentHash!: string | null;
+
+  @Field(() => Boolean, { description: 'Whether the deep checks ran (all batches, hash from the rows).' })
+  deep!: boolean;
+
+  @Field(() => DateTimeScalar, { description: 'When the report was made.' })
+  verifiedAt!: Date;
+
+  @Field(() => [VerificationCheckType], { description: 'The checks.' })
+  checks!: VerificationCheckType[];
+}
+
+/** The GraphQL view of a seed run row. */
+@ObjectType('SeedRun', { description: 'A reproducible generation of synthetic farm data (profile, PRNG seed, pinned today).' })
+export class SeedRunType {
+  @Field(() => ID, { description: 'Opaque global id.' })
+  id!: string;
+
+  @Field(() => String, { description: 'Profile name (demo, standard, full or custom).' })
+  profileName!: string;
+
+  @Field(() => BigIntScalar, { description: 'PRNG seed (uint32).' })
+  prngSeed!: number;
+
+  @Field(() => DateScalar, { description: 'Last simulated day.' })
+  today!: string;
+
+  @Field(() => Int, { description: 'Worker threads.' })
+  workers!: number;
+
+  @Field(() => SeedRunStatus, { description: 'Status.' })
+  status!: SeedRunStatus;
+
+  @Field(() => SeedRunPhase, { description: 'Phase.' })
+  phase!: SeedRunPhase;
+
+  @Field(() => String, { nullable: true, description: 'Run hash (SHA-256) once loaded; equal for equal profile, seed, today and versions.' })
+  contentHash!: string | null;
+
+  @Field(() => SeedRunProgressType, { nullable: true, description: 'Latest progress snapshot.' })
+  progress!: SeedRunProgress | null;
+
+  @Field(() => SeedRunVerificationType, { nullable: true, description: 'Latest verification report.' })
+  verification!: VerificationReport | null;
+
+  @Field(() => String, { nullable: true, description: 'Who started the run.' })
+  requestedBy!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the run started.' })
+  startedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the run ended.' })
+  finishedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Failure message.' })
+  error!: string | null;
+}
+
+function toType(run: SeedRun): SeedRunType {
+  return {
+    id: toGlobalId('SeedRun', run.id),
+    profileName: run.profileName,
+    prngSeed: run.prngSeed,
+    today: run.today,
+    workers: run.workers,
+    status: run.status,
+    phase: run.phase,
+    contentHash: run.contentHash ?? null,
+    progress: run.progress ?? null,
+    verification: run.verification ?? null,
+    requestedBy: run.requestedBy ?? null,
+    startedAt: run.startedAt ?? null,
+    finishedAt: run.finishedAt ?? null,
+    error: run.error ?? null,
+  };
+}
+
+const SeedRunConnection = connectionOf('SeedRun', SeedRunType, 'A page of seed runs, newest first.');
+
+@ArgsType()
+class SeedRunsArgs {
+  @Field(() => Int, { nullable: true, description: `Page size (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.maxEntities}).` })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })
+  after?: string;
+}
+
+@InputType({ description: 'Input of seedRunStart.' })
+class SeedRunStartInput {
+  @Field(() => SeedProfileName, { defaultValue: SeedProfileName.DEMO, description: 'Profile to generate.' })
+  profile: SeedProfileName = SeedProfileName.DEMO;
+
+  @Field(() => BigIntScalar, { defaultValue: 1, description: 'PRNG seed, 0 to 4,294,967,295.' })
+  prngSeed: number = 1;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Last simulated day; default the profile’s, else today (UTC).' })
+  today?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Worker threads, 1–16 (default SEED_WORKERS).' })
+  workers?: number;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'Empty the operational tables first (required on a non-empty database).' })
+  wipe: boolean = false;
+}
+
+@InputType({ description: 'Input of seedRunCancel.' })
+class SeedRunCancelInput {
+  @Field(() => ID, { description: 'Global id of the run.' })
+  seedRunId!: string;
+}
+
+@InputType({ description: 'Input of seedRunResume.' })
+class SeedRunResumeInput {
+  @Field(() => ID, { description: 'Global id of the run.' })
+  seedRunId!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Worker threads, 1–16 (default: as before).' })
+  workers?: number;
+}
+
+@InputType({ description: 'Input of seedRunVerify.' })
+class SeedRunVerifyInput {
+  @Field(() => ID, { description: 'Global id of the run.' })
+  seedRunId!: string;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'All batches and the hash recomputed from the rows (slow).' })
+  deep: boolean = false;
+
+  @Field(() => Int, { defaultValue: 12, description: 'Batches sampled for the engine parity check V9.' })
+  sampleBatches: number = 12;
+}
+
+@ObjectType({ description: 'Result of a seed-run mutation.' })
+class SeedRunPayload {
+  @Field(() => SeedRunType, { nullable: true, description: 'The run.' })
+  seedRun!: SeedRunType | null;
+
+  @Field(() => [UserError], { description: 'Why nothing happened, if so.' })
+  userErrors!: UserError[];
+}
+
+const notFound = (id: string): SeedRunPayload => ({
+  seedRun: null,
+  userErrors: [UserError.of(UserErrorCode.NOT_FOUND, `No seed run with id ${id}`, ['input', 'seedRunId'])],
+});
+
+async function loadRun(ctx: GraphQLContext, runId: number): Promise<SeedRunType | null> {
+  const run = await ctx.em.fork().findOne(SeedRun, runId);
+  return run ? toType(run) : null;
+}
+
+@Resolver(() => SeedRunType)
+export class SeedRunResolver {
+  @Query(() => SeedRunType, { nullable: true, description: 'A seed run by global id; null when not found.' })
+  seedRun(@Arg('id', () => ID, { description: 'Global id.' }) id: string, @Ctx() ctx: GraphQLContext) {
+    const runId = decodeIdOf('SeedRun', id);
+    return runId == null ? null : loadRun(ctx, runId);
+  }
+
+  @Query(() => SeedRunConnection, { description: 'Seed runs, newest first.' })
+  async seedRuns(@Args(() => SeedRunsArgs) args: SeedRunsArgs, @Ctx() ctx: GraphQLContext) {
+    const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
+    const page = await paginate(ctx.em, SeedRun, {}, [{ property: 'id', direction: SortDirection.DESC, read: (run) => run.id }], first, args.after);
+    return new SeedRunConnection({ ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toType(edge.node) })) });
+  }
+
+  @Query(() => SeedRunVerificationType, { nullable: true, description: 'The last stored verification report of a run.' })
+  async seedRunVerification(@Arg('seedRunId', () => ID, { description: 'Global id of the run.' }) seedRunId: string, @Ctx() ctx: GraphQLContext) {
+    const runId = decodeIdOf('SeedRun', seedRunId);
+    return runId == null ? null : ((await loadRun(ctx, runId))?.verification ?? null);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SeedRunPayload, {
+    description: 'Starts a seed run (ADMIN; server flag SEED_RUNS_ENABLED). Follow it with `seedRunProgress`.',
+  })
+  async seedRunStart(
+    @Arg('input', () => SeedRunStartInput, { description: 'Profile, seed, today, workers, wipe.' }) input: SeedRunStartInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SeedRunPayload> {
+    const disabled = this.disabled(ctx);
+    if (disabled) return disabled;
+    try {
+      const runId = await ctx.services.seedRunner.start({
+        profile: input.profile,
+        prngSeed: input.prngSeed,
+        today: input.today,
+        workers: input.workers ?? ctx.services.seedWorkers,
+        wipe: input.wipe,
+        requestedBy: ctx.viewer.name,
+      });
+      return { seedRun: await loadRun(ctx, runId), userErrors: [] };
+    } catch (error) {
+      if (error instanceof SeedRunError) return { seedRun: null, userErrors: [UserError.of(UserErrorCode.CONFLICT, error.message, ['input'])] };
+      throw error;
+    }
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SeedRunPayload, { description: 'Cancels a run: it stops within 5 s, leaving no partial batch; it can be resumed.' })
+  async seedRunCancel(
+    @Arg('input', () => SeedRunCancelInput, { description: 'The run.' }) input: SeedRunCancelInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SeedRunPayload> {
+    const runId = decodeIdOf('SeedRun', input.seedRunId);
+    if (runId == null || !(await loadRun(ctx, runId))) return notFound(input.seedRunId);
+    await ctx.services.seedRunner.cancel(runId);
+    return { seedRun: await loadRun(ctx, runId), userErrors: [] };
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SeedRunPayload, { description: 'Resumes a cancelled, failed or interrupted run; it ends with the hash of an uninterrupted run.' })
+  async seedRunResume(
+    @Arg('input', () => SeedRunResumeInput, { description: 'The run.' }) input: SeedRunResumeInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SeedRunPayload> {
+    const disabled = this.disabled(ctx);
+    if (disabled) return disabled;
+    const runId = decodeIdOf('SeedRun', input.seedRunId);
+    if (runId == null || !(await loadRun(ctx, runId))) return notFound(input.seedRunId);
+    try {
+      await ctx.services.seedRunner.resume(runId, input.workers);
+      return { seedRun: await loadRun(ctx, runId), userErrors: [] };
+    } catch (error) {
+      if (error instanceof SeedRunError) return { seedRun: null, userErrors: [UserError.of(UserErrorCode.CONFLICT, error.message, ['input', 'seedRunId'])] };
+      throw error;
+    }
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => SeedRunPayload, { description: 'Verifies a run now and stores the report (returned in `seedRun.verification`).' })
+  async seedRunVerify(
+    @Arg('input', () => SeedRunVerifyInput, { description: 'The run and the depth.' }) input: SeedRunVerifyInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SeedRunPayload> {
+    const runId = decodeIdOf('SeedRun', input.seedRunId);
+    if (runId == null || !(await loadRun(ctx, runId))) return notFound(input.seedRunId);
+    await ctx.services.seedRunner.verify(runId, input.deep, input.sampleBatches);
+    return { seedRun: await loadRun(ctx, runId), userErrors: [] };
+  }
+
+  @Subscription(() => SeedRunType, {
+    topics: 'SEED_RUN_PROGRESS',
+    filter: ({ payload, args }: { payload: SeedRunProgress; args: { seedRunId: string } }) => decodeIdOf('SeedRun', args.seedRunId) === payload.runId,
+    description: 'Progress of a run: every phase change and at most every 500 ms, from any process (API or CLI).',
+  })
+  seedRunProgress(
+    @Root() snapshot: SeedRunProgress,
+    @Arg('seedRunId', () => ID, { description: 'Global id of the run.' }) _seedRunId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SeedRunType | null> {
+    // The snapshot in the event is the newest; the row may be a few hundred milliseconds behind.
+    return loadRun(ctx, snapshot.runId).then((run) => run && { ...run, status: snapshot.status, phase: snapshot.phase, progress: snapshot });
+  }
+
+  private disabled(ctx: GraphQLContext): SeedRunPayload | null {
+    if (ctx.services.seedRunsEnabled) return null;
+    return {
+      seedRun: null,
+      userErrors: [UserError.of(UserErrorCode.FORBIDDEN, 'Seed runs are disabled on this server (SEED_RUNS_ENABLED=false)', ['input'])],
+    };
+  }
+}
+

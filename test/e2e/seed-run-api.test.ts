@@ -1,0 +1,78 @@
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+afterAll(() => app.stop());
+
+const PHASES = ['PLANNING', 'INFRASTRUCTURE', 'GENERATING', 'POST_LOAD', 'VERIFYING', 'DONE'];
+
+describe('seed runs over GraphQL', () => {
+  it('starts a demo run by mutation and streams ordered progress over WebSocket until it succeeds', async () => {
+    const started = await app.graphql<{ seedRunStart: { seedRun: { id: string; status: string; profileName: string } | null; userErrors: Array<{ message: string }> } }>(
+      `mutation { seedRunStart(input: { profile: DEMO, prngSeed: 1, today: "2025-12-31", workers: 2 }) {
+         seedRun { id status profileName } userErrors { code message } } }`,
+    );
+    expect(started.errors).toBeUndefined();
+    expect(started.data!.seedRunStart.userErrors).toEqual([]);
+    const run = started.data!.seedRunStart.seedRun!;
+    expect(run.profileName).toBe('demo');
+
+    const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket });
+    const snapshots: Array<{ status: string; phase: string; progress: { batchesDone: number; rowsWritten: number } | null }> = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no terminal status after 90 s; last ${JSON.stringify(snapshots.at(-1))}`)), 90_000);
+      client.subscribe<{ seedRunProgress: (typeof snapshots)[number] }>(
+        {
+          query: `subscription($id: ID!) { seedRunProgress(seedRunId: $id) { status phase progress { batchesDone rowsWritten } } }`,
+          variables: { id: run.id },
+        },
+        {
+          next: ({ data }) => {
+            snapshots.push(data!.seedRunProgress);
+            if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(data!.seedRunProgress.status)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+          error: reject,
+          complete: () => undefined,
+        },
+      );
+    });
+    await client.dispose();
+
+    expect(snapshots.at(-1)!.status).toBe('SUCCEEDED');
+    // Phases never go back, and counters never decrease.
+    const phaseIndexes = snapshots.map((s) => PHASES.indexOf(s.phase));
+    expect(phaseIndexes).toEqual([...phaseIndexes].sort((a, b) => a - b));
+    const done = snapshots.map((s) => s.progress?.batchesDone ?? 0);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(snapshots.at(-1)!.progress!.batchesDone).toBe(4);
+
+    const after = await app.graphql<{
+      seedRun: { contentHash: string; verification: { ok: boolean; checks: Array<{ name: string; status: string; message: string }> } };
+      batches: { totalCount: number };
+    }>(`query($id: ID!) { seedRun(id: $id) { contentHash verification { ok checks { name status message } } } batches { totalCount } }`, {
+      id: run.id,
+    });
+    const failed = after.data!.seedRun.verification.checks.filter((c) => c.status === 'FAIL');
+    expect(failed).toEqual([]);
+    expect(after.data!.seedRun.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(after.data!.seedRun.verification.ok).toBe(true);
+    expect(after.data!.batches.totalCount).toBe(4);
+
+    // A second run on the now non-empty database without wipe is refused with a clear message.
+    const again = await app.graphql<{ seedRunStart: { seedRun: null; userErrors: Array<{ code: string; message: string }> } }>(
+      `mutation { seedRunStart(input: { profile: DEMO }) { seedRun { id } userErrors { code message } } }`,
+    );
+    expect(again.data!.seedRunStart.userErrors[0]).toMatchObject({ code: 'CONFLICT' });
+    expect(again.data!.seedRunStart.userErrors[0]!.message).toMatch(/not empty/);
+  }, 120_000);
+});
