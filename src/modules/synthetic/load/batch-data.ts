@@ -23,8 +23,8 @@ import { roundHalfEven } from '../sim/rounding.js';
 import {
   boolText,
   dateText,
+  flatJsonbEncoder,
   intText,
-  jsonbFlatText,
   NULL,
   nullableDateText,
   nullableIntText,
@@ -34,9 +34,15 @@ import {
   roundedNumericText,
   textText,
   timestampText,
+  type FlatJson,
 } from './pg-text.js';
 
-type FlatJson = Parameters<typeof jsonbFlatText>[0];
+/** jsonb spelling of the engine's provenance and confidence objects (fixed key sets). */
+const sourcesJsonb = flatJsonbEncoder(['weight', 'temp', 'mortality', 'feed', 'fcr', 'calibrated']);
+const confidenceJsonb = flatJsonbEncoder(['weight', 'temp', 'mortality', 'feed', 'fcr', 'overall']);
+
+/** Decimal spelling of consecutive ids: a cached prefix per block of 10,000 plus a four-digit suffix. */
+const SUFFIX4 = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
 import { BATCH_TABLES, type CopyTable } from './tables.js';
 
 /** Largest COPY chunk (rows), synthetic-farm.md §8. */
@@ -45,10 +51,53 @@ export const MAX_CHUNK_ROWS = 65_536;
 /** `recorded_by` of generated operational events (data-model.md §1). */
 export const SEED_RECORDED_BY = 'seed';
 
-/** One chunk of one table's COPY text (rows end with a newline). */
+/** One chunk of one table's COPY text (rows end with a newline), as UTF-8 buffers in order. */
 export interface CopyChunk {
   rows: number;
-  text: string;
+  parts: Buffer[];
+}
+
+/** Rows per spill of a chunk's pending text into a Buffer. */
+const SPILL_ROWS = 1024;
+
+/**
+ * Builds chunks of at most MAX_CHUNK_ROWS rows. Rows accumulate as a short string that is spilled into a Buffer
+ * every SPILL_ROWS rows: the growing chunk lives off the JS heap, so young-generation collections (which copy
+ * every surviving string) stay cheap.
+ */
+export class ChunkAccumulator {
+  private parts: Buffer[] = [];
+  private pending = '';
+  private pendingRows = 0;
+  private rows = 0;
+
+  /** Append one row; true when the chunk is full. */
+  add(row: string): boolean {
+    this.pending += row;
+    this.rows++;
+    if (++this.pendingRows === SPILL_ROWS) this.spill();
+    return this.rows === MAX_CHUNK_ROWS;
+  }
+
+  get empty(): boolean {
+    return this.rows === 0;
+  }
+
+  /** The chunk so far; the accumulator starts over. */
+  take(): CopyChunk {
+    this.spill();
+    const chunk = { rows: this.rows, parts: this.parts };
+    this.parts = [];
+    this.rows = 0;
+    return chunk;
+  }
+
+  private spill(): void {
+    if (this.pendingRows === 0) return;
+    this.parts.push(Buffer.from(this.pending, 'utf8'));
+    this.pending = '';
+    this.pendingRows = 0;
+  }
 }
 
 /** One table of a batch: its spec and its chunks, produced lazily. */
@@ -254,17 +303,9 @@ function* counted(table: string, chunks: () => Iterable<CopyChunk>, counts: RowC
 /** Chunks of at most MAX_CHUNK_ROWS rows from a generator of single rows. */
 function chunked(rows: () => Iterable<string>): () => Iterable<CopyChunk> {
   return function* () {
-    let text = '';
-    let count = 0;
-    for (const row of rows()) {
-      text += row;
-      if (++count === MAX_CHUNK_ROWS) {
-        yield { rows: count, text };
-        text = '';
-        count = 0;
-      }
-    }
-    if (count > 0) yield { rows: count, text };
+    const chunk = new ChunkAccumulator();
+    for (const row of rows()) if (chunk.add(row)) yield chunk.take();
+    if (!chunk.empty) yield chunk.take();
   };
 }
 
@@ -547,14 +588,16 @@ function batchRowEncoders(ctx: SimContext, batch: GeneratedBatch): Record<string
       // 22 M of the 29 M rows of `standard`: built chunk by chunk, with the id block base and the value spellings
       // (a few thousand distinct readings) reused.
       chunks: function* () {
+        // Consecutive ids: their decimal spelling reuses the digits above the last four.
         const base = batchRowId(key, 0);
         let local = 0;
+        let idHigh = -1;
+        let idHighText = '';
         const hours = ctx.readings.readingHoursUtc;
         const hourCount = hours.length;
         const spelled = new Map<number, string>();
         const suffix = `\tf\t${SEED_RECORDED_BY}\t`;
-        let text = '';
-        let count = 0;
+        const chunk = new ChunkAccumulator();
         for (const block of batch.readings) {
           const parameterCount = block.parameters.length;
           const prefixes = block.parameters.map((parameter) => `\t${block.containerId}\t${parameter.parameterId}\t${parameter.sensorId}\t`);
@@ -574,17 +617,18 @@ function batchRowEncoders(ctx: SimContext, batch: GeneratedBatch): Record<string
                   spelled.set(value, valueText);
                 }
                 const time = times[h]!;
-                text += `${base + local++}\t${time}${prefix}${valueText}${suffix}${time}\n`;
-                if (++count === MAX_CHUNK_ROWS) {
-                  yield { rows: count, text };
-                  text = '';
-                  count = 0;
+                const id = base + local++;
+                const high = Math.floor(id / 10_000);
+                if (high !== idHigh) {
+                  idHigh = high;
+                  idHighText = String(high);
                 }
+                if (chunk.add(`${idHighText}${SUFFIX4[id - high * 10_000]}\t${time}${prefix}${valueText}${suffix}${time}\n`)) yield chunk.take();
               }
             }
           }
         }
-        if (count > 0) yield { rows: count, text };
+        if (!chunk.empty) yield chunk.take();
       },
     },
     environmental_daily: function* () {
@@ -604,35 +648,17 @@ function batchRowEncoders(ctx: SimContext, batch: GeneratedBatch): Record<string
       }
     },
     daily_assignment_state: function* () {
-      const startDay = plan.startDay;
+      // A million rows in `standard`: one template per row, the end-of-day timestamp reused per date.
+      const batchText = intText(batchId);
+      const computedAt = new Map<string, string>();
       for (const row of engine.rows) {
-        const day = startDay + row.dayNumber - 1;
-        yield line([
-          intText(row.assignmentId),
-          row.date,
-          intText(row.batchId),
-          intText(row.containerId),
-          intText(row.dayNumber),
-          intText(row.lifecycleStageId),
-          intText(row.population),
-          intText(row.inflowCount),
-          intText(row.outflowCount),
-          intText(row.mortalityCount),
-          numericText(row.avgWeightG, 2),
-          numericText(row.biomassKg, 2),
-          numericText(row.tempC, 2),
-          numericText(row.feedKg, 2),
-          numericText(row.growthKg, 2),
-          nullableNumericText(row.fcr, 3),
-          numericText(row.tgcUsed, 4),
-          nullableTextText(row.anchorType),
-          jsonbFlatText(row.sources as unknown as FlatJson),
-          jsonbFlatText(row.confidence as unknown as FlatJson),
-          intText(row.scenarioId),
-          textText(row.engineVersion),
+        let at = computedAt.get(row.date);
+        if (at === undefined) {
           // Generated rows carry simulated time: the end of the day the row describes.
-          timestampText(day, 23, 59, 59),
-        ]);
+          at = timestampText(plan.startDay + row.dayNumber - 1, 23, 59, 59);
+          computedAt.set(row.date, at);
+        }
+        yield `${intText(row.assignmentId)}\t${row.date}\t${batchText}\t${row.containerId}\t${row.dayNumber}\t${row.lifecycleStageId}\t${row.population}\t${row.inflowCount}\t${row.outflowCount}\t${row.mortalityCount}\t${numericText(row.avgWeightG, 2)}\t${numericText(row.biomassKg, 2)}\t${numericText(row.tempC, 2)}\t${numericText(row.feedKg, 2)}\t${numericText(row.growthKg, 2)}\t${nullableNumericText(row.fcr, 3)}\t${numericText(row.tgcUsed, 4)}\t${nullableTextText(row.anchorType)}\t${sourcesJsonb(row.sources as unknown as FlatJson)}\t${confidenceJsonb(row.confidence as unknown as FlatJson)}\t${row.scenarioId}\t${textText(row.engineVersion)}\t${at}\n`;
       }
     },
     batch_daily_state: function* () {
@@ -655,7 +681,7 @@ function batchRowEncoders(ctx: SimContext, batch: GeneratedBatch): Record<string
           intText(row.containerCount),
           intText(row.anchorCount),
           nullableIntText(row.dominantStageId),
-          row.minConfidence === null ? NULL : jsonbFlatText(row.minConfidence as unknown as FlatJson),
+          row.minConfidence === null ? NULL : confidenceJsonb(row.minConfidence as unknown as FlatJson),
         ]);
       }
     },

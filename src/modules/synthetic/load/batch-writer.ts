@@ -38,10 +38,8 @@ export async function writeTables(client: pg.ClientBase, encodings: readonly Tab
     const columns = spec.columns.map((column) => `"${column}"`).join(', ');
     const rows = await copyChunks(client, `copy "${spec.table}" (${columns}) from stdin`, all, {
       shouldCancel: options.shouldCancel,
-      onChunk: (chunk, bytes) => {
-        hash.update(bytes);
-        options.onChunk?.(chunk, bytes);
-      },
+      onBytes: (bytes) => hash.update(bytes),
+      onChunk: options.onChunk,
     });
     rowsByTable.set(spec.table, rows);
   }

@@ -19,8 +19,10 @@ export class SeedCancelledError extends Error {
 export interface CopyOptions {
   /** Checked between chunks; true aborts the COPY with SeedCancelledError. */
   shouldCancel?: () => boolean;
+  /** Called with each buffer of each chunk as it is handed to the driver. */
+  onBytes?: (bytes: Buffer) => void;
   /** Called after each chunk has been handed to the driver. */
-  onChunk?: (chunk: CopyChunk, bytes: Buffer) => void;
+  onChunk?: (chunk: CopyChunk) => void;
 }
 
 /**
@@ -43,9 +45,13 @@ export async function copyChunks(client: pg.ClientBase, sql: string, chunks: Ite
     for (const chunk of chunks) {
       if (failure) break;
       if (options.shouldCancel?.()) throw new SeedCancelledError();
-      const bytes = Buffer.from(chunk.text, 'utf8');
-      options.onChunk?.(chunk, bytes);
-      if (!stream.write(bytes)) {
+      let flowing = true;
+      for (const bytes of chunk.parts) {
+        options.onBytes?.(bytes);
+        flowing = stream.write(bytes);
+      }
+      options.onChunk?.(chunk);
+      if (!flowing) {
         await Promise.race([new Promise<void>((resolve) => stream.once('drain', resolve)), done]);
       }
     }

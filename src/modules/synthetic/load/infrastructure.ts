@@ -145,7 +145,7 @@ export function encodeInfrastructure(topology: Topology, createdDay: EpochDay): 
   return INFRASTRUCTURE_TABLES.map((spec) => {
     const lines = rows[spec.table];
     if (!lines) throw new Error(`No infrastructure encoder for ${spec.table}`);
-    const chunks: CopyChunk[] = lines.length > 0 ? [{ rows: lines.length, text: lines.join('') }] : [];
+    const chunks: CopyChunk[] = lines.length > 0 ? [{ rows: lines.length, parts: [Buffer.from(lines.join(''), 'utf8')] }] : [];
     return { spec, chunks };
   });
 }
@@ -155,7 +155,7 @@ export function hashEncodings(encodings: readonly TableEncoding[]): string {
   const hash = createHash('sha256');
   for (const { spec, chunks } of encodings) {
     hash.update(hashFrame(spec.table));
-    for (const chunk of chunks) hash.update(chunk.text);
+    for (const chunk of chunks) for (const part of chunk.parts) hash.update(part);
   }
   return hash.digest('hex');
 }

@@ -75,8 +75,20 @@ export function nullableDateText(day: EpochDay | null | undefined): string {
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
+// Whole hours repeat on every row of a day (readings, meals, samples): cache them.
+const hourCache = new Map<number, string>();
+
 /** A `timestamptz` at `hour:minute:second` UTC of a day, as printed with TimeZone = UTC. */
 export function timestampText(day: EpochDay, hourUtc: number, minute = 0, second = 0): string {
+  if (minute === 0 && second === 0) {
+    const key = day * 24 + hourUtc;
+    let text = hourCache.get(key);
+    if (text === undefined) {
+      text = `${dateText(day)} ${pad2(hourUtc)}:00:00+00`;
+      hourCache.set(key, text);
+    }
+    return text;
+  }
   return `${dateText(day)} ${pad2(hourUtc)}:${pad2(minute)}:${pad2(second)}+00`;
 }
 
@@ -113,39 +125,48 @@ function compareJsonbKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-// Key order of each distinct key set, computed once: the daily states repeat the same few shapes a million times.
-const keyOrders = new Map<string, [key: string, quoted: string][]>();
+/** A flat jsonb object of primitives (provenance, confidence). */
+export type FlatJson = { readonly [key: string]: string | number | boolean | null | undefined };
 
 /**
- * `jsonbText` for a flat object of primitives (provenance, confidence), with the key order cached per key set.
+ * An encoder for flat objects with a known key set: the jsonb key order is computed once, and each object is
+ * spelled by reading those keys. Objects with other keys fall back to `jsonbText`.
  */
-export function jsonbFlatText(value: { readonly [key: string]: string | number | boolean | null | undefined }): string {
-  const keys = Object.keys(value);
-  const signature = keys.join('\u0000');
-  let order = keyOrders.get(signature);
-  if (!order) {
-    order = [...keys].sort(compareJsonbKeys).map((key) => [key, jsonbString(key)]);
-    keyOrders.set(signature, order);
-  }
-  let out = '{';
-  for (const [key, quoted] of order) {
-    const field = value[key];
-    if (field === undefined) continue;
-    if (out.length > 1) out += ', ';
-    out += `${quoted}: ${typeof field === 'number' ? jsonbNumber(field) : jsonbCanonical(field)}`;
-  }
-  return textText(`${out}}`);
+export function flatJsonbEncoder(keys: readonly string[]): (value: FlatJson) => string {
+  const order = [...keys].sort(compareJsonbKeys).map((key) => [key, `${jsonbString(key)}: `] as const);
+  return (value) => {
+    let count = 0;
+    for (const key in value) if (value[key] !== undefined) count++;
+    if (count !== order.length) return jsonbText(value);
+    let out = '{';
+    for (let i = 0; i < order.length; i++) {
+      const [key, label] = order[i]!;
+      const field = value[key];
+      if (field === undefined) return jsonbText(value);
+      out += (i === 0 ? label : `, ${label}`) + (typeof field === 'number' ? jsonbNumber(field) : jsonbCanonical(field));
+    }
+    return textText(`${out}}`);
+  };
+}
+
+/** `jsonbText` for a flat object of primitives. */
+export function jsonbFlatText(value: FlatJson): string {
+  return flatJsonbEncoder(Object.keys(value))(value);
 }
 
 function jsonbNumber(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`jsonb cannot hold ${value}`);
   const text = String(value);
   // jsonb prints numeric in plain notation; exponents never occur in our 3–4 dp values.
-  if (/e/i.test(text)) throw new Error(`Number ${text} would be re-spelled by jsonb`);
+  if (text.includes('e')) throw new Error(`Number ${text} would be re-spelled by jsonb`);
   return text === '-0' ? '0' : text;
 }
 
+/** Characters a JSON string must escape. */
+const JSON_ESCAPES = /["\\\u0000-\u001f]/;
+
 function jsonbString(value: string): string {
+  if (!JSON_ESCAPES.test(value)) return `"${value}"`;
   let out = '"';
   for (const char of value) {
     const code = char.codePointAt(0)!;

@@ -39,10 +39,10 @@ import {
   ensureRunPartitions,
   fillUtilisation,
   firstNonEmptyTable,
-  loadedTables,
+  analyzeStatements,
   wipeOperationalData,
 } from './database-state.js';
-import { captureStructures, dropStructures, mergeStructures, restoreStructures, type DeferredStructure } from './deferred-structures.js';
+import { autovacuumEntries, captureStructures, dropStructures, mergeStructures, restoreStructures, type DeferredStructure } from './deferred-structures.js';
 import { RateEstimator, type SeedRunProgress } from './progress.js';
 import { computeRunHash, GENERATOR_VERSION } from './run-hash.js';
 import type { WorkerThreadData, WorkerThreadMessage } from './worker-thread.js';
@@ -194,8 +194,14 @@ export async function resumeSeed(options: ResumeSeedOptions, progressSink?: Prog
   const databaseUrl = options.databaseUrl ?? clientUrlOf(options.orm);
   const lock = await openLockClient(databaseUrl);
   try {
-    const { rows } = await lock.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [SEED_LOCK_CLASS, options.runId]);
-    if (!rows[0]!.locked) throw new SeedRunError(`Seed run ${options.runId} is being run by a live coordinator`);
+    // A killed coordinator's backend may take a moment to notice its closed socket and release the run lock.
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const { rows } = await lock.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [SEED_LOCK_CLASS, options.runId]);
+      if (rows[0]!.locked) break;
+      if (Date.now() > deadline) throw new SeedRunError(`Seed run ${options.runId} is being run by a live coordinator`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     await takeLoadLock(lock);
     const em = options.orm.em.fork();
     const run = await em.findOne(SeedRun, options.runId);
@@ -239,14 +245,16 @@ export async function cancelSeedRun(em: EntityManager, runId: number): Promise<S
   const run = await em.fork().findOne(SeedRun, runId);
   if (!run) throw new SeedRunError(`Seed run ${runId} does not exist`);
   if (updated === 0 && run.status !== SeedRunStatus.CANCELLING) return run.status;
-  // A dead coordinator cannot answer: if its run lock is free, finish the cancel here.
-  const [probe] = await em.execute<{ locked: boolean }[]>('select pg_try_advisory_lock(?, ?) as locked', [SEED_LOCK_CLASS, runId], 'all');
-  if (probe?.locked) {
-    await em.execute('select pg_advisory_unlock(?, ?)', [SEED_LOCK_CLASS, runId], 'all');
-    await em.nativeUpdate(SeedRunBatch, { seedRun: runId, status: SeedRunBatchStatus.CLAIMED }, { status: SeedRunBatchStatus.PLANNED, claimedBy: null });
-    await em.nativeUpdate(SeedRun, { id: runId, status: SeedRunStatus.CANCELLING }, { status: SeedRunStatus.CANCELLED, finishedAt: new Date() });
-    return SeedRunStatus.CANCELLED;
-  }
+  // A dead coordinator cannot answer: if its run lock is free, finish the cancel here. A transaction-level probe:
+  // a session lock taken on a pooled connection could outlive this call on that connection.
+  const finishedHere = await em.fork().transactional(async (tx) => {
+    const [probe] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?, ?) as locked', [SEED_LOCK_CLASS, runId], 'all');
+    if (!probe?.locked) return false;
+    await tx.nativeUpdate(SeedRunBatch, { seedRun: runId, status: SeedRunBatchStatus.CLAIMED }, { status: SeedRunBatchStatus.PLANNED, claimedBy: null });
+    await tx.nativeUpdate(SeedRun, { id: runId, status: SeedRunStatus.CANCELLING }, { status: SeedRunStatus.CANCELLED, finishedAt: new Date() });
+    return true;
+  });
+  if (finishedHere) return SeedRunStatus.CANCELLED;
   return SeedRunStatus.CANCELLING;
 }
 
@@ -344,6 +352,8 @@ class Coordinator {
   private lastPublish = 0;
   private latest: SeedRunProgress | null = null;
   private workers: LiveWorker[] = [];
+  /** Errors of worker threads that stopped abnormally (reported in the run's error). */
+  private workerFailures: string[] = [];
   private readonly log: CommonOptions['log'];
 
   constructor(
@@ -371,7 +381,6 @@ class Coordinator {
     await this.lock.query(`listen ${SEED_CONTROL_CHANNEL}`);
     let verification: VerificationReport | null = null;
     let contentHash: string | null = null;
-    let deferred = false;
     try {
       if (input.wipe) await this.wipe();
       const prepared = await this.planning(input);
@@ -379,7 +388,6 @@ class Coordinator {
 
       await this.enterPhase(SeedRunPhase.INFRASTRUCTURE);
       const infrastructureHash = await this.infrastructure(prepared, input);
-      deferred = true;
       if (await this.cancelledBetweenPhases()) return await this.finishCancelled();
 
       await this.enterPhase(SeedRunPhase.GENERATING);
@@ -389,11 +397,11 @@ class Coordinator {
 
       await this.enterPhase(SeedRunPhase.POST_LOAD);
       await this.postLoad(input);
-      deferred = false;
       if (failed.length > 0) {
         const first = failed.find((item) => item.error) ?? failed[0]!;
+        const workerError = this.workerFailures[0] ? `; worker error: ${this.workerFailures[0].split('\n')[0]}` : '';
         throw new Error(
-          `${failed.length} of ${this.totalBatches} batches did not complete; first: ${first.batchNumber} (${first.status}): ${first.error ?? 'no error recorded'}`,
+          `${failed.length} of ${this.totalBatches} batches did not complete; first: ${first.batchNumber} (${first.status}): ${first.error ?? 'no error recorded'}${workerError}`,
         );
       }
       contentHash = await this.runHash(input, infrastructureHash);
@@ -415,10 +423,8 @@ class Coordinator {
       const message = (error as Error).message;
       this.log?.error({ err: error, runId: this.runId }, 'seed run failed');
       await this.stopWorkers().catch(() => undefined);
-      if (deferred) {
-        // Leave the database usable: rebuild what the load dropped even though the run failed.
-        await this.restoreDeferred().catch((restoreError: unknown) => this.log?.error({ err: restoreError }, 'restoring deferred structures failed'));
-      }
+      // Leave the database usable: rebuild whatever this run dropped (a wipe or the load), even though it failed.
+      await this.restoreDeferred().catch((restoreError: unknown) => this.log?.error({ err: restoreError }, 'restoring deferred structures failed'));
       this.status = SeedRunStatus.FAILED;
       this.message = message;
       await this.em.fork().nativeUpdate(SeedRun, { id: this.runId }, { status: this.status, finishedAt: new Date(), error: message }).catch(() => undefined);
@@ -498,8 +504,8 @@ class Coordinator {
   }
 
   /**
-   * Capture the time-series structures still present, merge them with those this or earlier runs deferred, store
-   * the list on this run and drop them; on the caller's transaction.
+   * Capture the structures of the deferred tables still present, merge them with those this or earlier runs
+   * deferred, store the list on this run and drop them; on the caller's transaction.
    */
   private async adoptDeferredStructures(client: pg.ClientBase): Promise<void> {
     const { rows } = await client.query<{ id: number; deferred_structures: DeferredStructure[] | null }>(
@@ -508,7 +514,7 @@ class Coordinator {
     );
     let merged: DeferredStructure[] = [];
     for (const row of rows) merged = mergeStructures(merged, row.deferred_structures ?? []);
-    merged = mergeStructures(merged, await captureStructures(client));
+    merged = mergeStructures(merged, [...(await captureStructures(client)), ...(await autovacuumEntries(client))]);
     await client.query('update seed_run set deferred_structures = null where deferred_structures is not null and id <> $1', [this.runId]);
     await client.query('update seed_run set deferred_structures = $2::jsonb where id = $1', [this.runId, JSON.stringify(merged)]);
     await dropStructures(client, merged);
@@ -526,7 +532,7 @@ class Coordinator {
       cancelFlag: this.cancelFlag.buffer as SharedArrayBuffer,
     });
     const entry = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : new URL('./worker-thread.js', import.meta.url);
-    const failures: string[] = [];
+    const failures = this.workerFailures;
     this.workers = Array.from({ length: n }, (_, index) => {
       const data = threadData(index);
       const thread = new Worker(entry, { workerData: data });
@@ -702,14 +708,14 @@ class Coordinator {
 
   /** ANALYZE every loaded table, a few at a time. */
   private async analyze(pool: pg.Pool): Promise<void> {
-    const tables = await loadedTables(this.lock);
+    const statements = await analyzeStatements(this.lock);
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.max(1, Math.min(this.options.workers, 4)) }, async () => {
         const client = await pool.connect();
         try {
           await client.query(`set maintenance_work_mem = '${this.maintenanceWorkMem}'`);
-          for (let table = tables[next++]; table !== undefined; table = tables[next++]) await client.query(`analyze "${table}"`);
+          for (let statement = statements[next++]; statement !== undefined; statement = statements[next++]) await client.query(statement);
         } finally {
           client.release();
         }

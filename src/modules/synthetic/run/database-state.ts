@@ -68,9 +68,24 @@ export async function advanceSequences(client: pg.ClientBase): Promise<void> {
   }
 }
 
-/** Tables refreshed by ANALYZE at the end of a load. */
-export async function loadedTables(client: pg.ClientBase): Promise<string[]> {
-  return (await operationalTables(client)).filter((table) => table !== 'seed_utilisation_daily');
+/**
+ * The ANALYZE statements that end a load, one per loaded table. jsonb columns (provenance, confidence) are left
+ * out of the column list: the planner never uses their statistics, and sorting a million jsonb values for them
+ * costs more than the rest of the table's statistics together.
+ */
+export async function analyzeStatements(client: pg.ClientBase): Promise<string[]> {
+  const tables = (await operationalTables(client)).filter((table) => table !== 'seed_utilisation_daily');
+  const { rows } = await client.query<{ table_name: string; columns: string[]; has_jsonb: boolean }>(
+    `select table_name, array_agg(column_name::text order by ordinal_position) filter (where data_type <> 'jsonb') as columns,
+            bool_or(data_type = 'jsonb') as has_jsonb
+       from information_schema.columns where table_schema = 'public' and table_name = any($1) group by 1`,
+    [tables],
+  );
+  const byTable = new Map(rows.map((row) => [row.table_name, row]));
+  return tables.map((table) => {
+    const row = byTable.get(table);
+    return row?.has_jsonb ? `analyze "${table}" (${row.columns.map((column) => `"${column}"`).join(', ')})` : `analyze "${table}"`;
+  });
 }
 
 /**

@@ -25,13 +25,29 @@ export const DEFERRED_TABLES: readonly string[] = [
   'batch_daily_state',
 ];
 
-/** A structure dropped for the bulk load. */
+/**
+ * A structure dropped for the bulk load, or (kind `autovacuum`) a table or partition whose autovacuum is paused:
+ * insert-triggered autovacuum would otherwise vacuum and analyze partitions while they are being filled.
+ */
 export interface DeferredStructure {
-  kind: 'index' | 'constraint' | 'foreign_key';
+  kind: 'index' | 'constraint' | 'foreign_key' | 'autovacuum';
   table: string;
   name: string;
   /** `pg_get_indexdef` for indexes, `pg_get_constraintdef` for constraints and foreign keys. */
   definition: string;
+}
+
+/** Autovacuum entries for every table and partition of the deferred tables. */
+export async function autovacuumEntries(client: pg.ClientBase): Promise<DeferredStructure[]> {
+  const { rows } = await client.query<{ relation: string }>(
+    `select c.relname as relation from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+        and (c.relname = any($1) or exists (select 1 from pg_inherits i join pg_class p on p.oid = i.inhparent
+                                             where i.inhrelid = c.oid and p.relname = any($1)))
+      order by 1`,
+    [[...DEFERRED_TABLES]],
+  );
+  return rows.map((row) => ({ kind: 'autovacuum', table: row.relation, name: `${row.relation}.autovacuum`, definition: 'autovacuum_enabled = false' }));
 }
 
 /** Definitions of the structures currently present on the deferred tables (parents only). */
@@ -59,8 +75,8 @@ export function mergeStructures(a: readonly DeferredStructure[], b: readonly Def
   return [...byKey.values()];
 }
 
-const DROP_ORDER = { foreign_key: 0, index: 1, constraint: 2 } as const;
-const BUILD_ORDER = { constraint: 0, index: 1, foreign_key: 2 } as const;
+const DROP_ORDER = { foreign_key: 0, index: 1, constraint: 2, autovacuum: 3 } as const;
+const BUILD_ORDER = { constraint: 0, index: 1, foreign_key: 2, autovacuum: 3 } as const;
 
 /**
  * Drop the given structures (from a partitioned parent this drops them from every partition). Runs on the
@@ -69,6 +85,10 @@ const BUILD_ORDER = { constraint: 0, index: 1, foreign_key: 2 } as const;
 export async function dropStructures(client: pg.ClientBase, structures: readonly DeferredStructure[]): Promise<void> {
   const present = new Set((await captureStructures(client)).map((structure) => `${structure.table}.${structure.name}`));
   for (const structure of [...structures].sort((a, b) => DROP_ORDER[a.kind] - DROP_ORDER[b.kind])) {
+    if (structure.kind === 'autovacuum') {
+      await client.query(`alter table "${structure.table}" set (autovacuum_enabled = false)`);
+      continue;
+    }
     if (!present.has(`${structure.table}.${structure.name}`)) continue;
     if (structure.kind === 'index') await client.query(`drop index "${structure.name}"`);
     else await client.query(`alter table "${structure.table}" drop constraint "${structure.name}"`);
@@ -106,8 +126,11 @@ interface Target {
  * cannot add a NOT VALID foreign key to a partitioned table, so partitions get theirs one by one); (3) the
  * parent definitions of the partitioned tables, which attach what step 1 and 2 built. Idempotent.
  */
-export async function restoreStructures(pool: ConnectionPool, structures: readonly DeferredStructure[], options: RestoreOptions): Promise<void> {
+export async function restoreStructures(pool: ConnectionPool, deferred: readonly DeferredStructure[], options: RestoreOptions): Promise<void> {
+  let structures = [...deferred];
   if (structures.length === 0) return;
+  const paused = structures.filter((structure) => structure.kind === 'autovacuum');
+  structures = structures.filter((structure) => structure.kind !== 'autovacuum');
   const tables = [...new Set(structures.map((structure) => structure.table))];
   const admin = await pool.connect();
   let targets: Target[];
@@ -160,6 +183,7 @@ export async function restoreStructures(pool: ConnectionPool, structures: readon
       if (structure.kind === 'index') await client.query(structure.definition.replace(/ ON ONLY /, ' ON '));
       else await client.query(`alter table "${structure.table}" add constraint "${structure.name}" ${structure.definition}`);
     }
+    for (const entry of paused) await client.query(`alter table if exists "${entry.table}" reset (autovacuum_enabled)`);
   } finally {
     client.release();
   }

@@ -26,7 +26,7 @@ import {
   type EstimatedRows,
   type Profile,
 } from '../sim/index.js';
-import type { CheckName, CheckStatus, JsonValue, VerificationCheck, VerificationReport } from './report.js';
+import type { CheckName, JsonValue, VerificationCheck, VerificationReport } from './report.js';
 
 export interface VerifyOptions {
   /** Recompute every batch with the engine (V9) and the content hash from the database rows (V12). */
