@@ -317,7 +317,7 @@ const DAILY_COLUMNS = [
   'feed_kg', 'growth_kg', 'fcr', 'tgc_used', 'anchor_type', 'sources', 'confidence', 'scenario_id', 'engine_version',
 ] as const;
 
-interface StoredDailyRow {
+export interface StoredDailyRow {
   assignment_id: number;
   date: string;
   container_id: number;
@@ -334,9 +334,9 @@ interface StoredDailyRow {
   growth_kg: number;
   fcr: number | null;
   tgc_used: number;
-  anchor_type: string | null;
-  sources: Record<string, unknown>;
-  confidence: Record<string, unknown>;
+  anchor_type: DailyAssignmentStateRow['anchorType'];
+  sources: DailyAssignmentStateRow['sources'];
+  confidence: DailyAssignmentStateRow['confidence'];
   scenario_id: number;
   engine_version: string;
 }
@@ -366,9 +366,10 @@ function sameValues(stored: StoredDailyRow, row: DailyAssignmentStateRow): boole
   );
 }
 
-function sameFields(stored: Record<string, unknown>, computed: object): boolean {
+function sameFields(stored: object, computed: object): boolean {
   const entries = Object.entries(computed);
-  return entries.length === Object.keys(stored).length && entries.every(([key, value]) => stored[key] === value);
+  const storedValues = stored as Record<string, unknown>;
+  return entries.length === Object.keys(stored).length && entries.every(([key, value]) => storedValues[key] === value);
 }
 
 /**
