@@ -55,6 +55,7 @@ import { MortalityEvent } from '../modules/events/mortality.entity.js';
 import { TransferAction } from '../modules/transfer/transfer.entity.js';
 import { authChecker } from './auth.js';
 import { SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
+import { ContainerQueryResolver } from '../modules/infrastructure/container-query.resolver.js';
 import { createNodeResolver } from './node.resolver.js';
 import { createAppPubSub, type AppPubSub } from './pubsub.js';
 import { ViewerResolver } from './viewer.resolver.js';
@@ -138,6 +139,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   FeedingEventCreateResolver,
   ReadingsIngestResolver,
   SeedRunResolver,
+  ContainerQueryResolver,
 ];
 
 /** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */

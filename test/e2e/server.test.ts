@@ -71,6 +71,20 @@ describe('HTTP', () => {
   });
 });
 
+describe('containers connection', () => {
+  it('filters containers by category and pages them', async () => {
+    const res = await app.graphql<{ containers: { totalCount: number; edges: Array<{ node: { name: string } }>; pageInfo: { hasNextPage: boolean } } }>(
+      `{ containers(first: 2, filter: { categories: [TANK] }) { totalCount pageInfo { hasNextPage } edges { node { name } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.containers.totalCount).toBe(3);
+    expect(res.data!.containers.edges.map((e) => e.node.name)).toEqual(['A-T01', 'A-T02']);
+    expect(res.data!.containers.pageInfo.hasNextPage).toBe(true);
+    const free = await app.graphql<{ containers: { totalCount: number } }>(`{ containers(filter: { occupied: false }) { totalCount } }`);
+    expect(free.data!.containers.totalCount).toBe(5);
+  });
+});
+
 describe('WebSocket (graphql-ws on the same port and path)', () => {
   it('executes operations over the socket', async () => {
     const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true });
