@@ -56,6 +56,7 @@ import { TransferAction } from '../modules/transfer/transfer.entity.js';
 import { authChecker } from './auth.js';
 import { SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
 import { ContainerQueryResolver } from '../modules/infrastructure/container-query.resolver.js';
+import { AssignmentQueryResolver } from '../modules/assignment/assignment-query.resolver.js';
 import { createNodeResolver } from './node.resolver.js';
 import { createAppPubSub, type AppPubSub } from './pubsub.js';
 import { ViewerResolver } from './viewer.resolver.js';
@@ -140,6 +141,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ReadingsIngestResolver,
   SeedRunResolver,
   ContainerQueryResolver,
+  AssignmentQueryResolver,
 ];
 
 /** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */

@@ -119,6 +119,25 @@ describe('batches connection', () => {
   });
 });
 
+describe('assignments connection', () => {
+  it('pages assignments of chosen batches that are active on a day', async () => {
+    const list = await app.graphql<PageData>(PAGE, { first: 2 });
+    const batchIds = list.data!.batches.edges.map((edge) => edge.node.id);
+    const res = await app.graphql<{ assignments: { totalCount: number; edges: Array<{ node: { batch: { batchNumber: string } } }> } }>(
+      `query($b: [ID!], $d: Date) { assignments(first: 3, filter: { batchIds: $b, activeOn: $d }) { totalCount edges { node { batch { batchNumber } } } } }`,
+      { b: batchIds, d: '2024-12-31' },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.assignments.totalCount).toBe(4);
+    expect(res.data!.assignments.edges).toHaveLength(3);
+    const before = await app.graphql<{ assignments: { totalCount: number } }>(
+      `query($b: [ID!]) { assignments(filter: { batchIds: $b, activeOn: "2023-12-31" }) { totalCount } }`,
+      { b: batchIds },
+    );
+    expect(before.data!.assignments.totalCount).toBe(0);
+  });
+});
+
 describe('N+1 freedom', () => {
   const DEEP = /* GraphQL */ `
     query Deep($first: Int) {
