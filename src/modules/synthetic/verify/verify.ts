@@ -859,7 +859,12 @@ async function checkBiology(ctx: Context): Promise<CheckResult> {
     if (rows.length === 0 || stage.weightOutG === null) continue;
     const mean = rows.reduce((sum, row) => sum + row.weight, 0) / rows.length;
     stageOutMeasured[stage.code] = round(mean, 3);
-    if (Math.abs(mean - stage.weightOutG) / stage.weightOutG > tol.stageOutWeightMeanRelative) problems.push(`stage ${stage.code}: mean stage-out weight ${round(mean, 3)} g vs ${stage.weightOutG} g`);
+    // The ±3 % band of the spec is for a mean over many completed batches (standard: ≈87); over n batches the mean's
+    // sampling error shrinks as 1/√n, so few batches (demo has one) get the per-batch band scaled by 1/√n instead.
+    const meanTolerance = Math.max(tol.stageOutWeightMeanRelative, tol.stageOutWeightBatchRelative / Math.sqrt(rows.length));
+    if (Math.abs(mean - stage.weightOutG) / stage.weightOutG > meanTolerance) {
+      problems.push(`stage ${stage.code}: mean stage-out weight ${round(mean, 3)} g over ${rows.length} batches vs ${stage.weightOutG} g ±${round(100 * meanTolerance, 2)} %`);
+    }
     for (const row of rows) {
       if (Math.abs(row.weight - stage.weightOutG) / stage.weightOutG > tol.stageOutWeightBatchRelative) {
         const batch = completed.find((candidate) => candidate.batchId === row.batch_id);
