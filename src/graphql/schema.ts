@@ -57,6 +57,7 @@ import { authChecker } from './auth.js';
 import { SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
 import { ContainerQueryResolver } from '../modules/infrastructure/container-query.resolver.js';
 import { AssignmentQueryResolver } from '../modules/assignment/assignment-query.resolver.js';
+import { EventsQueryResolver, HarvestEventResolver } from '../modules/events/events-query.resolver.js';
 import { createNodeResolver } from './node.resolver.js';
 import { createAppPubSub, type AppPubSub } from './pubsub.js';
 import { ViewerResolver } from './viewer.resolver.js';
@@ -142,6 +143,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
   SeedRunResolver,
   ContainerQueryResolver,
   AssignmentQueryResolver,
+  EventsQueryResolver,
+  HarvestEventResolver,
 ];
 
 /** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */

@@ -176,6 +176,33 @@ describe('events of batches and assignments', () => {
   });
 });
 
+describe('top-level event connections', () => {
+  it('lists transfers, samples, harvests and mortality across batches, filtered by batch and date', async () => {
+    const res = await app.graphql<{
+      transfers: { totalCount: number; edges: Array<{ node: { transferredCount: number; batch: { batchNumber: string } } }> };
+      growthSamples: { totalCount: number; edges: Array<{ node: { avgWeightG: number } }> };
+      all: { totalCount: number };
+      harvests: { totalCount: number };
+      mortalityEvents: { totalCount: number };
+    }>(
+      `query($b: [ID!], $r: DateRange) {
+        transfers(filter: { batchIds: $b, statuses: [COMPLETED] }) { totalCount edges { node { transferredCount batch { batchNumber } } } }
+        growthSamples(filter: { batchIds: $b, dateRange: $r }) { totalCount edges { node { avgWeightG } } }
+        all: growthSamples(first: 5) { totalCount }
+        harvests { totalCount }
+        mortalityEvents(filter: { dateRange: $r }) { totalCount }
+      }`,
+      { b: [batchGid(batches[3]!.id)], r: { from: start, to: today } },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.transfers.edges).toEqual([{ node: { transferredCount: 9_990, batch: { batchNumber: 'API-003' } } }]);
+    expect(res.data!.growthSamples.edges).toEqual([{ node: { avgWeightG: 120 } }]);
+    expect(res.data!.all.totalCount).toBeGreaterThanOrEqual(BATCHES);
+    expect(res.data!.harvests.totalCount).toBe(0);
+    expect(res.data!.mortalityEvents.totalCount).toBe(0);
+  });
+});
+
 describe('farm analytics', () => {
   it('reports container occupancy, a hall summary and portfolio KPIs from the daily series', async () => {
     const res = await app.graphql<{
