@@ -58,6 +58,7 @@ import { SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
 import { ContainerQueryResolver } from '../modules/infrastructure/container-query.resolver.js';
 import { AssignmentQueryResolver } from '../modules/assignment/assignment-query.resolver.js';
 import { EventsQueryResolver, HarvestEventResolver } from '../modules/events/events-query.resolver.js';
+import { ContainerReadingsResolver, ReadingSeriesResolver } from '../modules/environment/readings.resolver.js';
 import { createNodeResolver } from './node.resolver.js';
 import { createAppPubSub, type AppPubSub } from './pubsub.js';
 import { ViewerResolver } from './viewer.resolver.js';
@@ -145,6 +146,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
   AssignmentQueryResolver,
   EventsQueryResolver,
   HarvestEventResolver,
+  ReadingSeriesResolver,
+  ContainerReadingsResolver,
 ];
 
 /** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */

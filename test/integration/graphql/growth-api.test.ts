@@ -203,6 +203,34 @@ describe('top-level event connections', () => {
   });
 });
 
+describe('sensor readings', () => {
+  it('serves bucketed reading series and the latest reading per parameter', async () => {
+    const [tank] = await fx.rows<{ id: number }>(`select container_id as id from batch_container_assignment where id = $1`, [batches[0]!.assignments[1]!]);
+    const containerId = toGlobalId('Container', tank!.id);
+    await fx.sql.query(
+      `insert into environmental_reading (container_id, parameter_id, reading_time, value, is_manual)
+       values ($1, $2, now() - interval '2 hours', 11.25, false), ($1, $2, now() - interval '1 hour', 11.5, false)`,
+      [tank!.id, fx.ids.temperature],
+    );
+    const res = await app.graphql<{
+      readingSeries: Array<{ bucketStart: string; avgValue: number; readingCount: number }>;
+      container: { latestReadings: Array<{ parameterCode: string; value: number }> };
+    }>(
+      `query($c: ID!, $r: DateRange!) {
+        readingSeries(containerId: $c, parameterCode: "TEMPERATURE", range: $r, bucket: MONTH) { bucketStart avgValue readingCount }
+        container(id: $c) { latestReadings(parameterCodes: ["TEMPERATURE"]) { parameterCode value } }
+      }`,
+      { c: containerId, r: { from: addDays(today, -9), to: today } },
+    );
+    expect(res.errors).toBeUndefined();
+    const series = res.data!.readingSeries;
+    expect(series.reduce((n, b) => n + b.readingCount, 0)).toBe(60);
+    expect(series.every((b) => b.avgValue === 10)).toBe(true);
+    expect(series[0]!.bucketStart).toBe(addDays(today, -9));
+    expect(res.data!.container.latestReadings).toEqual([{ parameterCode: 'TEMPERATURE', value: 11.5 }]);
+  });
+});
+
 describe('farm analytics', () => {
   it('reports container occupancy, a hall summary and portfolio KPIs from the daily series', async () => {
     const res = await app.graphql<{
