@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { addDays, diffDays, fromDayIndex, toDayIndex } from '../../shared/dates.js';
+import { diffDays, fromDayIndex, toDayIndex } from '../../shared/dates.js';
 import { TimeBucket } from '../enums.js';
 import { Container } from '../infrastructure/container.entity.js';
 
@@ -70,7 +71,9 @@ export class ReadingSeriesResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ReadingBucket[]> {
     assertDateRange(range, 'range');
-    if (diffDays(range.to, range.from) + 1 > MAX_SERIES_DAYS) range = { from: addDays(range.to, -(MAX_SERIES_DAYS - 1)), to: range.to };
+    if (diffDays(range.to, range.from) + 1 > MAX_SERIES_DAYS) {
+      throw new GraphQLError(`\`range\` spans at most ${MAX_SERIES_DAYS} days`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'range' } });
+    }
     const id = decodeIdOf('Container', containerId);
     if (id == null) return [];
     const days = await ctx.em.execute<Array<{ date: string; avg_value: number; min_value: number; max_value: number; reading_count: number }>>(
