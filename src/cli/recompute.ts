@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     const batches = await em.execute<Array<{ id: number; batch_number: string }>>(
       args.all
         ? 'select id, batch_number from batch order by start_date, id'
-        : 'select id, batch_number from batch where batch_number = any(?) order by start_date, id',
+        : 'select id, batch_number from batch where batch_number in (?) order by start_date, id',
       args.all ? [] : [args.batch],
     );
     const unknown = (args.batch ?? []).filter((n) => !batches.some((b) => b.batch_number === n));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -45,6 +46,8 @@ export interface GraphQLServer {
 }
 
 const LANDING_PAGE = fs.readFileSync(new URL('./landing-page.html', import.meta.url), 'utf8');
+/** The web dashboard built by `npm run dashboard:build` (served at /app). */
+const DASHBOARD_DIST = new URL('../../dashboard/dist/', import.meta.url);
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 /** graphql-ws close codes: no credentials (like HTTP 401), credentials refused (like HTTP 403). */
 export const WS_CLOSE_UNAUTHENTICATED = 4401;
@@ -174,6 +177,10 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
       res.type('html').send(LANDING_PAGE);
     });
   }
+  app.get('/explorer', (_req, res) => res.redirect('/app/explorer.html'));
+  app.use('/app', express.static(fileURLToPath(DASHBOARD_DIST), { index: 'index.html' }), (_req, res) => {
+    res.status(503).type('text').send('The dashboard is not built: run `npm run dashboard:build` (npm start does it when missing).');
+  });
   app.get('/healthz', async (_req, res) => {
     const em = orm.em.fork() as EntityManager;
     const defaults = await defaultPartitionRows(em).catch(() => null);

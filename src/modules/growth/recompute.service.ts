@@ -30,8 +30,11 @@ import type { RecomputeDiagnostic, RecomputeStats } from './recompute-job.entity
 export const RECOMPUTE_DEBOUNCE_MS = 2_000;
 /** A burst never postpones a job by more than this, so constant edits cannot starve it. */
 export const RECOMPUTE_MAX_DELAY_MS = 10_000;
-/** Namespace of the per-batch advisory lock held while a job runs. */
-const RECOMPUTE_LOCK_NAMESPACE = 0x67726f77; // "grow"
+/**
+ * Key of the per-batch advisory lock held while a job runs: a 64-bit hash of a namespaced text, because batch ids
+ * of seed data exceed the 32-bit halves of the two-key form (synthetic-farm.md §7 ids start at 2^32).
+ */
+const RECOMPUTE_LOCK_KEY = `hashtextextended('aquagraph:recompute:' || $1::text, 0)`;
 
 export interface DirtyMarkInput {
   assignmentId: number;
@@ -276,15 +279,12 @@ export async function runQueuedRecompute(deps: RecomputeDeps, batchId: number): 
   const knex = em.getConnection().getKnex();
   const lockConnection = await knex.client.acquireConnection();
   try {
-    const { rows: lock } = await lockConnection.query('select pg_try_advisory_lock($1, $2) as locked', [
-      RECOMPUTE_LOCK_NAMESPACE,
-      batchId,
-    ]);
+    const { rows: lock } = await lockConnection.query(`select pg_try_advisory_lock(${RECOMPUTE_LOCK_KEY}) as locked`, [batchId]);
     if (!lock[0].locked) return { outcome: 'busy', retryAt: new Date(Date.now() + 1_000) };
     try {
       return await runLocked(deps, em, batchId);
     } finally {
-      await lockConnection.query('select pg_advisory_unlock($1, $2)', [RECOMPUTE_LOCK_NAMESPACE, batchId]);
+      await lockConnection.query(`select pg_advisory_unlock(${RECOMPUTE_LOCK_KEY})`, [batchId]);
     }
   } finally {
     await knex.client.releaseConnection(lockConnection);

@@ -238,6 +238,22 @@ describe('dirty marks and the recompute queue', () => {
     expect(jobs[1]).toMatchObject({ status: 'SUCCEEDED', from_date: '2024-01-03' });
   });
 
+  it('runs queued jobs of batches with seed-sized ids (≥ 2^32)', async () => {
+    const tank = await fx.container('big-id');
+    const batchId = 2 ** 32 + 17;
+    await fx.sql.query(
+      `insert into batch (id, batch_number, species_id, status, start_date, scenario_id) values ($1, 'BIG-ID', $2, 'ACTIVE', '2024-01-01', $3)`,
+      [batchId, fx.ids.species, scenarioId],
+    );
+    const a = await fx.assignment(batchId, tank, 'SMOLT', '2024-01-01');
+    await fx.placement(batchId, a, '2024-01-01', 100, 100);
+    const em = orm.em.fork() as EntityManager;
+    await em.transactional((tx) => enqueueRecompute(tx, batchId, null, RecomputeReason.MANUAL, 0));
+    expect((await runQueuedRecompute(deps, batchId)).outcome).toBe('done');
+    const job = await fx.one<{ status: string }>(`select status from recompute_job where batch_id = $1`, [batchId]);
+    expect(job.status).toBe('SUCCEEDED');
+  });
+
   it('records NO_SCENARIO as a failed job and writes nothing', async () => {
     const tank = await fx.container('no-scenario');
     const batchId = await fx.batch('NOSCEN', '2024-01-01', null);
