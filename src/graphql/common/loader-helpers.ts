@@ -41,3 +41,18 @@ export function childrenLoader<T extends object>(
 export function refId(reference: WithId | null | undefined): number | null {
   return reference ? reference.id : null;
 }
+
+/**
+ * Groups items by a key, keeping their order. Loaders use it to answer keys that share their arguments with one
+ * statement, and to hand each parent its rows.
+ */
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Loaders } from '../../graphql/loaders.js';
+import { groupBy } from '../../graphql/common/loader-helpers.js';
 import { roundHalfEven } from '../growth/engine/index.js';
 import type { ContainerOccupancy, InfrastructureSummary } from './analytics.types.js';
 
@@ -23,10 +24,9 @@ export const analyticsLoaders = {
       () =>
         new DataLoader<{ id: number; date: string }, ContainerOccupancy | null, string>(
           async (keys) => {
-            const byDate = new Map<string, number[]>();
-            for (const key of keys) byDate.set(key.date, [...(byDate.get(key.date) ?? []), key.id]);
             const found = new Map<string, ContainerOccupancy>();
-            for (const [date, ids] of byDate) {
+            for (const [date, group] of groupBy(keys, (key) => key.date)) {
+              const ids = group.map((key) => key.id);
               const rows = await l.em.execute<
                 Array<{ container_id: number; assignment_id: number; batch_id: number; population: number; biomass_kg: number; avg_weight_g: number; max_biomass_kg: number; volume_m3: number }>
               >(
@@ -67,10 +67,9 @@ export const analyticsLoaders = {
       () =>
         new DataLoader<{ id: number; asOf: string }, InfrastructureSummary, string>(
           async (keys) => {
-            const byDate = new Map<string, number[]>();
-            for (const key of keys) byDate.set(key.asOf, [...(byDate.get(key.asOf) ?? []), key.id]);
             const found = new Map<string, InfrastructureSummary>();
-            for (const [asOf, ids] of byDate) {
+            for (const [asOf, group] of groupBy(keys, (key) => key.asOf)) {
+              const ids = group.map((key) => key.id);
               const rows = await l.em.execute<
                 Array<{ scope_id: number; containers: number; occupied: number; capacity_kg: number; biomass_kg: number; population: number; weighted_g: number }>
               >(

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Loaders } from '../../graphql/loaders.js';
+import { groupBy } from '../../graphql/common/loader-helpers.js';
 import { BatchContainerAssignment } from './assignment.entity.js';
 
 /** Key of `assignmentsByBatch`: the batch plus every argument that changes the result. */
@@ -38,8 +39,7 @@ export const assignmentLoaders = {
       () =>
         new DataLoader<AssignmentsByBatchKey, BatchContainerAssignment[], string>(
           async (keys) => {
-            const groups = new Map<string, AssignmentsByBatchKey[]>();
-            for (const key of keys) groups.set(argsKey(key), [...(groups.get(argsKey(key)) ?? []), key]);
+            const groups = groupBy(keys, argsKey);
             const results = new Map<string, BatchContainerAssignment[]>();
             for (const [args, group] of groups) {
               const rows = await l.em.find(

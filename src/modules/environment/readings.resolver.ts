@@ -5,7 +5,7 @@ import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { diffDays, fromDayIndex, toDayIndex } from '../../shared/dates.js';
+import { diffDays, fromDayIndex, isoWeekStart, monthBounds, toDayIndex } from '../../shared/dates.js';
 import { TimeBucket } from '../enums.js';
 import { Container } from '../infrastructure/container.entity.js';
 
@@ -53,9 +53,7 @@ class LatestReading {
 /** Calendar bucket start of a day index: the day, its ISO week's Monday, or the 1st of its month. */
 function bucketStartOf(dayIndex: number, bucket: TimeBucket): number {
   if (bucket === TimeBucket.DAY) return dayIndex;
-  if (bucket === TimeBucket.WEEK) return dayIndex - ((new Date(dayIndex * 86_400_000).getUTCDay() + 6) % 7);
-  const date = fromDayIndex(dayIndex);
-  return toDayIndex(`${date.slice(0, 7)}-01`);
+  return bucket === TimeBucket.WEEK ? isoWeekStart(dayIndex) : monthBounds(dayIndex).start;
 }
 
 @Resolver()

@@ -3,6 +3,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor, encodeCursor, type Page } from '../../graphql/common/connection.js';
 import type { Loaders } from '../../graphql/loaders.js';
+import { groupBy } from '../../graphql/common/loader-helpers.js';
 import { TransferAction } from '../transfer/transfer.entity.js';
 import { GrowthSample } from './growth-sample.entity.js';
 import { HarvestEvent } from './harvest.entity.js';
@@ -99,9 +100,7 @@ export function batchEventPages<T extends { id: number }>(
       new DataLoader<PageKey, Page<T>, string>(
         async (keys) => {
           const results = new Map<string, Page<T>>();
-          const groups = new Map<string, PageKey[]>();
-          for (const key of keys) groups.set(`${key.first}|${key.after ?? ''}`, [...(groups.get(`${key.first}|${key.after ?? ''}`) ?? []), key]);
-          for (const group of groups.values()) {
+          for (const group of groupBy(keys, (key) => `${key.first}|${key.after ?? ''}`).values()) {
             const { first, after } = group[0]!;
             const cursor = after ? decodeCursor(after, 1) : null;
             const params: unknown[] = [...group.map((key) => key.id)];
@@ -122,13 +121,9 @@ export function batchEventPages<T extends { id: number }>(
                ) x where page_rank <= ? order by page_owner, page_rank`,
               params,
             );
-            const owned = new Map<number, T[]>();
-            for (const { entity: item, row } of rows) {
-              const owner = Number(row.page_owner);
-              owned.set(owner, [...(owned.get(owner) ?? []), item]);
-            }
+            const owned = groupBy(rows, ({ row }) => Number(row.page_owner));
             for (const key of group) {
-              const items = owned.get(key.id) ?? [];
+              const items = (owned.get(key.id) ?? []).map(({ entity: item }) => item);
               const edges = items.slice(0, first).map((node) => ({ node, cursor: encodeCursor({ values: [readDate(node)], id: node.id }) }));
               results.set(`${key.id}|${first}|${after ?? ''}`, {
                 edges,

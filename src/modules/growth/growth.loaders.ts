@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Loaders } from '../../graphql/loaders.js';
+import { groupBy } from '../../graphql/common/loader-helpers.js';
 import {
   roundHalfEven,
   downsampleAssignmentSeries,
@@ -27,17 +28,6 @@ export interface SeriesKey {
 }
 
 const argsOf = (key: { from: string; to: string; bucket?: string }) => `${key.from}|${key.to}|${key.bucket ?? ''}`;
-
-/** Groups keys by their non-id arguments so each group is one statement. */
-function groupByArgs<K extends { id: number }>(keys: readonly K[], args: (key: K) => string): Map<string, K[]> {
-  const groups = new Map<string, K[]>();
-  for (const key of keys) {
-    const group = groups.get(args(key));
-    if (group) group.push(key);
-    else groups.set(args(key), [key]);
-  }
-  return groups;
-}
 
 /** A stored daily row with its batch (the repository's comparison shape plus batch_id). */
 type StoredRow = StoredDailyRow & { batch_id: number };
@@ -126,16 +116,6 @@ function toBatchRow(r: StoredBatchRow): BatchDailyStateRow {
 
 const sql = <T>(em: EntityManager, text: string, params: unknown[]) => em.execute<T[]>(text, params, 'all', em.getLoggerContext());
 
-/** Groups rows by owner id, keeping their order. */
-function byOwner<R, K extends number>(rows: readonly R[], owner: (row: R) => K): Map<K, R[]> {
-  const groups = new Map<K, R[]>();
-  for (const row of rows) {
-    const group = groups.get(owner(row));
-    if (group) group.push(row);
-    else groups.set(owner(row), [row]);
-  }
-  return groups;
-}
 
 export const growthLoaders = {
   /** The 20 newest recompute jobs per batch (one statement per batch of keys). */
@@ -166,14 +146,14 @@ export const growthLoaders = {
         new DataLoader<SeriesKey, DailyAssignmentState[], string>(
           async (keys) => {
             const results = new Map<string, DailyAssignmentState[]>();
-            for (const [args, group] of groupByArgs(keys, argsOf)) {
+            for (const [args, group] of groupBy(keys, argsOf)) {
               const { from, to, bucket } = group[0]!;
               const rows = await sql<StoredRow>(
                 l.em,
                 `${DAILY_SELECT} where assignment_id in (${group.map(() => '?').join(',')}) and date between ? and ? order by assignment_id, date`,
                 [...group.map((key) => key.id), from, to],
               );
-              const owned = byOwner(rows, (row) => row.assignment_id);
+              const owned = groupBy(rows, (row) => row.assignment_id);
               for (const key of group) {
                 const series = (owned.get(key.id) ?? []).map(toEngineRow);
                 results.set(`${key.id}#${args}`, downsampleAssignmentSeries(series, { from, to }, bucket) as DailyAssignmentState[]);
@@ -193,14 +173,14 @@ export const growthLoaders = {
         new DataLoader<SeriesKey, BatchDailyPoint[], string>(
           async (keys) => {
             const results = new Map<string, BatchDailyPoint[]>();
-            for (const [args, group] of groupByArgs(keys, argsOf)) {
+            for (const [args, group] of groupBy(keys, argsOf)) {
               const { from, to, bucket } = group[0]!;
               const rows = await sql<StoredBatchRow>(
                 l.em,
                 `${BATCH_SELECT} where s.batch_id in (${group.map(() => '?').join(',')}) and s.date between ? and ? order by s.batch_id, s.date`,
                 [...group.map((key) => key.id), from, to],
               );
-              const owned = byOwner(rows, (row) => row.batch_id);
+              const owned = groupBy(rows, (row) => row.batch_id);
               for (const key of group) {
                 const series = (owned.get(key.id) ?? []).map(toBatchRow);
                 results.set(`${key.id}#${args}`, downsampleBatchSeries(series, { from, to }, bucket) as BatchDailyPoint[]);
@@ -220,7 +200,7 @@ export const growthLoaders = {
         new DataLoader<{ id: number; asOf: string }, DailyAssignmentState | null, string>(
           async (keys) => {
             const results = new Map<string, DailyAssignmentState>();
-            for (const [asOf, group] of groupByArgs(keys, (key) => key.asOf)) {
+            for (const [asOf, group] of groupBy(keys, (key) => key.asOf)) {
               // One backward index probe per assignment (LATERAL … ORDER BY date DESC LIMIT 1 on the primary key),
               // instead of reading every row of every assignment and keeping the last.
               const rows = await sql<StoredRow>(
@@ -251,7 +231,7 @@ export const growthLoaders = {
         new DataLoader<{ id: number; asOf: string }, BatchKpis | null, string>(
           async (keys) => {
             const results = new Map<string, BatchKpis>();
-            for (const [asOf, group] of groupByArgs(keys, (key) => key.asOf)) {
+            for (const [asOf, group] of groupBy(keys, (key) => key.asOf)) {
               const rows = await sql<{
                 batch_id: number;
                 as_of: string;

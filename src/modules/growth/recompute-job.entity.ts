@@ -14,7 +14,6 @@ export interface RecomputeStats {
   rowsUnchanged: number;
   batchRowsWritten: number;
   durationMs: number;
-  sqlStatements: number;
 }
 
 /** A diagnostic of the engine (growth-engine.md §3.3), stored on the job. */

@@ -252,7 +252,7 @@ export async function recomputeBatch(
   );
   await publishEvents(em, [{ type: 'BATCH_UPDATED', batchId, fromDate: outcome.fromDate, kind: 'DAILY_STATE' }]);
   return {
-    stats: { ...outcome.counts, durationMs: Math.round(performance.now() - started), sqlStatements: 0 },
+    stats: { ...outcome.counts, durationMs: Math.round(performance.now() - started) },
     diagnostics: outcome.result.diagnostics,
   };
 }
@@ -341,11 +341,7 @@ async function runLocked(deps: RecomputeDeps, em: EntityManager, batchId: number
         scope: full ? { full: true } : { full: false, from: job.reason === RecomputeReason.MANUAL ? job.from_date : null },
         computedAt: new Date(),
       });
-      const stats: RecomputeStats = {
-        ...computed.counts,
-        durationMs: Math.round(performance.now() - started),
-        sqlStatements: 0,
-      };
+      const stats: RecomputeStats = { ...computed.counts, durationMs: Math.round(performance.now() - started) };
       await txQuery(
         tx,
         `update recompute_job set status = 'SUCCEEDED', finished_at = now(), engine_version = $2,
