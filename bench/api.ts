@@ -25,7 +25,7 @@ import { benchBatchCount, BENCH_PREFIX, createBenchBatches } from './growth-data
 const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '40' } } });
 const iterations = Number(args.iterations);
 const log = pino({ level: 'warn' });
-const config = loadConfig({ PG_DATA_DIR: '.data/bench-pg', LOG_LEVEL: 'warn', RUN_WORKER: 'false', ...process.env, PORT: '0', HOST: '127.0.0.1' });
+const config = loadConfig({ PG_DATA_DIR: '.data/bench-pg', LOG_LEVEL: 'warn', RUN_WORKER: 'false', SEED_ON_EMPTY: 'none', ...process.env, PORT: '0', HOST: '127.0.0.1' });
 const app = await createApp(config, log);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
@@ -71,6 +71,13 @@ try {
       query: `query Page { batches(first: 50) { edges { node { batchNumber
         kpis { population biomassKg avgWeightG fcr30d sgr30d currentStage { code } }
         assignments { assignmentDate container { name hall { name } } latestState { population avgWeightG } } } } } }`,
+      variables: {},
+    },
+    // The same page as a batch list shows it: where each batch is now, not its whole history.
+    batchPageActiveAssignments: {
+      query: `query PageActive { batches(first: 50) { edges { node { batchNumber
+        kpis { population biomassKg avgWeightG fcr30d sgr30d currentStage { code } }
+        activeAssignments { assignmentDate container { name hall { name } area { name } } latestState { population avgWeightG } } } } } }`,
       variables: {},
     },
     seaAssignmentDailySeries: {

@@ -1,4 +1,6 @@
-import type { EntityClass, EntityManager, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { findReadOnly } from '../../db/read-only-entities.js';
 import DataLoader from 'dataloader';
 
 interface WithId {
@@ -8,7 +10,7 @@ interface WithId {
 /** `WHERE id = ANY(keys)`: one statement per batch of keys, results in key order (null when missing). */
 export function byIdLoader<T extends WithId>(em: EntityManager, entity: EntityClass<T>): DataLoader<number, T | null> {
   return new DataLoader<number, T | null>(async (ids) => {
-    const rows = await em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+    const rows = await findReadOnly(em, entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -25,9 +27,7 @@ export function childrenLoader<T extends object>(
   orderBy: QueryOrderMap<T>,
 ): DataLoader<number, T[]> {
   return new DataLoader<number, T[]>(async (parentIds) => {
-    const rows = await em.find(entity, { [foreignKey]: { $in: [...parentIds] } } as FilterQuery<T>, {
-      orderBy: orderBy as never,
-    });
+    const rows = await findReadOnly(em, entity, { [foreignKey]: { $in: [...parentIds] } } as FilterQuery<T>, { orderBy });
     const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) {
       const parent = row[foreignKey] as unknown as WithId | null;

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Loaders } from '../../graphql/loaders.js';
+import { findReadOnly } from '../../db/read-only-entities.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
 import { BatchContainerAssignment } from './assignment.entity.js';
 
@@ -42,7 +43,8 @@ export const assignmentLoaders = {
             const groups = groupBy(keys, argsKey);
             const results = new Map<string, BatchContainerAssignment[]>();
             for (const [args, group] of groups) {
-              const rows = await l.em.find(
+              const rows = await findReadOnly(
+                l.em,
                 BatchContainerAssignment,
                 { $and: [{ batch: { $in: group.map((key) => key.batchId) } }, intervalFilter(group[0]!)] },
                 { orderBy: { assignmentDate: 'asc', id: 'asc' } },

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Loaders } from '../../graphql/loaders.js';
+import { findReadOnly } from '../../db/read-only-entities.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
 import {
   roundHalfEven,
@@ -124,11 +125,7 @@ export const growthLoaders = {
       'recentJobsByBatch',
       () =>
         new DataLoader<number, RecomputeJob[]>(async (batchIds) => {
-          const rows = await l.em.find(
-            RecomputeJob,
-            { batch: { $in: [...batchIds] } },
-            { orderBy: { requestedAt: 'desc', id: 'desc' } },
-          );
+          const rows = await findReadOnly(l.em, RecomputeJob, { batch: { $in: [...batchIds] } }, { orderBy: { requestedAt: 'desc', id: 'desc' } });
           const groups = new Map<number, RecomputeJob[]>(batchIds.map((id) => [id, []]));
           for (const row of rows) {
             const group = groups.get(row.batch.id);
@@ -201,13 +198,19 @@ export const growthLoaders = {
           async (keys) => {
             const results = new Map<string, DailyAssignmentState>();
             for (const [asOf, group] of groupBy(keys, (key) => key.asOf)) {
-              // One backward index probe per assignment (LATERAL … ORDER BY date DESC LIMIT 1 on the primary key),
-              // instead of reading every row of every assignment and keeping the last.
+              // A series runs to the day before departure (or asOf), so that exact day is probed first: one
+              // primary-key lookup in one partition (run-time pruning). Only a series that ends earlier (not yet
+              // computed that far) falls back to the backward scan over every partition, which costs 2–3× more.
               const rows = await sql<StoredRow>(
                 l.em,
-                `select d.* from unnest(?::bigint[]) as a(id)
-                   cross join lateral (${DAILY_SELECT} where assignment_id = a.id and date <= ? order by date desc limit 1) d`,
-                [`{${group.map((key) => key.id).join(',')}}`, asOf],
+                `select d.* from unnest(?::bigint[]) as k(id)
+                   join batch_container_assignment a on a.id = k.id
+                   cross join lateral (
+                     (${DAILY_SELECT} where assignment_id = a.id and date = least(a.departure_date - 1, ?::date))
+                     union all
+                     (${DAILY_SELECT} where assignment_id = a.id and date <= ?::date order by date desc limit 1)
+                     limit 1) d`,
+                [`{${group.map((key) => key.id).join(',')}}`, asOf, asOf],
               );
               for (const row of rows) {
                 const [bucket] = downsampleAssignmentSeries([toEngineRow(row)], { from: row.date, to: row.date }, 'DAY');
@@ -250,11 +253,12 @@ export const growthLoaders = {
                 last_sample_date: string | null;
               }>(
                 l.em,
+                // The latest row by one backward primary-key probe per batch (DISTINCT ON sorted every row).
                 `with latest as (
-                   select distinct on (s.batch_id) s.*
-                     from batch_daily_state s
-                    where s.batch_id in (${group.map(() => '?').join(',')}) and s.date <= ?
-                    order by s.batch_id, s.date desc
+                   select s.* from unnest(?::bigint[]) as k(id)
+                    cross join lateral (
+                      select * from batch_daily_state s where s.batch_id = k.id and s.date <= ? order by s.date desc limit 1
+                    ) s
                  )
                  select l.batch_id, l.date as as_of, b.start_date, l.population, l.biomass_kg, l.avg_weight_g,
                         l.container_count, l.dominant_stage_id, t.deaths, t.placed, t.harvested, t.feed_30d, t.growth_30d,
@@ -272,7 +276,7 @@ export const growthLoaders = {
                        from batch_daily_state s where s.batch_id = l.batch_id and s.date <= l.date
                    ) t
                    left join batch_daily_state w on w.batch_id = l.batch_id and w.date = l.date - 30`,
-                [...group.map((key) => key.id), asOf],
+                [`{${group.map((key) => key.id).join(',')}}`, asOf],
               );
               for (const r of rows) {
                 const days = Math.round((Date.parse(r.as_of) - Date.parse(r.start_date)) / 86_400_000) + 1;

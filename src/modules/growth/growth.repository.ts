@@ -165,21 +165,23 @@ export async function loadEngineInputs(tx: EntityManager, batchId: number, asOf:
   );
   // One statement for both kinds of feed: linked feed by assignment, unlinked feed by container over the days
   // this batch occupies the container (containers are never double-booked, so the join cannot pick up another
-  // batch's days).
+  // batch's days). The LATERAL keeps the unlinked part to one (container_id, feeding_date) index range per
+  // assignment and partition; as a semi-join the planner scanned every batch's feed (450 k rows, 80 ms).
   const feed = await q<{ kind: 'A' | 'C'; owner_id: number; date: string; amount_kg: number }>(
     `select 'A' as kind, f.assignment_id as owner_id, f.feeding_date as date, sum(f.amount_kg) as amount_kg
        from feeding_event f join batch_container_assignment a on a.id = f.assignment_id
       where a.batch_id = $1
       group by f.assignment_id, f.feeding_date
      union all
-     select 'C', f.container_id, f.feeding_date, sum(f.amount_kg)
-       from feeding_event f
-      where f.assignment_id is null
-        and exists (select 1 from batch_container_assignment a
-                     where a.batch_id = $1 and a.container_id = f.container_id
-                       and f.feeding_date >= a.assignment_date
-                       and (a.departure_date is null or f.feeding_date < a.departure_date))
-      group by f.container_id, f.feeding_date`,
+     select 'C', a.container_id, f.feeding_date, sum(f.amount_kg)
+       from batch_container_assignment a
+       cross join lateral (
+         select f.feeding_date, f.amount_kg from feeding_event f
+          where f.container_id = a.container_id and f.assignment_id is null
+            and f.feeding_date >= a.assignment_date and f.feeding_date < coalesce(a.departure_date, 'infinity'::date)
+       ) f
+      where a.batch_id = $1
+      group by a.container_id, f.feeding_date`,
     [batchId],
   );
   const temperatures = await q<{ container_id: number; date: string; avg_c: number }>(
@@ -288,7 +290,7 @@ export interface WriteCounts {
  *   written only where values changed, so `computed_at` only moves when values change;
  * - every stored row outside the new coverage deleted;
  * - the batch aggregate and the adjustments replaced (unchanged rows untouched).
- * At most six statements (one read, five writes) whatever the batch size.
+ * At most eight statements (one read; the staging table, COPYs and set-based writes) whatever the batch size.
  */
 export async function saveEngineResult(
   tx: EntityManager,
@@ -303,8 +305,9 @@ export async function saveEngineResult(
         return from !== undefined && row.date >= from;
       })
     : result.rows;
-  const rowsWritten = await writeDailyRows(tx, batchId, rows, rewriteFrom, computedAt);
+  // Deleting first: the delete then never scans the rows just written.
   const rowsDeleted = await deleteRowsOutsideCoverage(tx, batchId, result.rows);
+  const rowsWritten = await writeDailyRows(tx, batchId, rows, rewriteFrom, computedAt);
   const batchRowsWritten = await upsertBatchDaily(tx, batchId, result.batchDaily);
   await replaceAdjustments(tx, batchId, result.adjustments);
   return { rowsWritten, rowsDeleted, rowsUnchanged: rows.length - rowsWritten, batchRowsWritten };
@@ -374,9 +377,10 @@ function sameFields(stored: object, computed: object): boolean {
 
 /**
  * Writes the rows whose stored values differ (or are missing): the stored rows in scope are read once and
- * compared here, changed keys are deleted and the new values COPYed in. Unchanged rows are never touched, so
- * their `computed_at` keeps the last time their values changed. Sending only the changes keeps a no-op recompute
- * of a 10,000-row batch to one read, and a fresh one to one COPY.
+ * compared here; changed rows are updated in place and missing ones COPYed in. Unchanged rows are never touched,
+ * so their `computed_at` keeps the last time their values changed. An in-place update keeps the row's keys, so
+ * PostgreSQL skips its foreign-key checks (four per inserted row, a third of a fresh write) and, with the indexed
+ * columns unchanged, can update without touching the indexes (HOT).
  */
 async function writeDailyRows(
   tx: EntityManager,
@@ -400,42 +404,49 @@ async function writeDailyRows(
   const byKey = new Map<string, StoredDailyRow>();
   for (const row of stored) byKey.set(`${row.assignment_id}|${row.date}`, row);
   const changed: DailyAssignmentStateRow[] = [];
-  const replacedAssignments: number[] = [];
-  const replacedDates: string[] = [];
+  const added: DailyAssignmentStateRow[] = [];
   for (const row of rows) {
     const previous = byKey.get(`${row.assignmentId}|${row.date}`);
-    if (previous && sameValues(previous, row)) continue;
-    changed.push(row);
-    if (previous) {
-      replacedAssignments.push(row.assignmentId);
-      replacedDates.push(row.date);
-    }
+    if (!previous) added.push(row);
+    else if (!sameValues(previous, row)) changed.push(row);
   }
-  if (replacedAssignments.length > 0) {
-    await txQuery(
-      tx,
-      `delete from daily_assignment_state d using unnest($2::bigint[], $3::date[]) as k(assignment_id, date)
-        where d.batch_id = $1 and d.assignment_id = k.assignment_id and d.date = k.date`,
-      [batchId, pgArray(replacedAssignments), pgArray(replacedDates)],
-    );
-  }
-  if (changed.length > 0) {
-    const stamp = computedAt.toISOString();
-    await copyIn(
-      tx,
-      'daily_assignment_state',
-      DAILY_COLUMNS,
-      changed.map(
-        (r) =>
-          `${batchId}\t${stamp}\t${r.assignmentId}\t${r.date}\t${r.containerId}\t${r.dayNumber}\t${r.lifecycleStageId}\t` +
-          `${r.population}\t${r.inflowCount}\t${r.outflowCount}\t${r.mortalityCount}\t${r.avgWeightG}\t${r.biomassKg}\t` +
-          `${r.tempC}\t${r.feedKg}\t${r.growthKg}\t${copyValue(r.fcr)}\t${r.tgcUsed}\t${copyValue(r.anchorType)}\t` +
-          `${copyValue(JSON.stringify(r.sources))}\t${copyValue(JSON.stringify(r.confidence))}\t${r.scenarioId}\t` +
-          `${copyValue(r.engineVersion)}\n`,
-      ),
-    );
-  }
-  return changed.length;
+  const stamp = computedAt.toISOString();
+  if (changed.length > 0) await updateDailyRows(tx, batchId, changed, stamp);
+  if (added.length > 0) await copyIn(tx, 'daily_assignment_state', DAILY_COLUMNS, added.map((r) => dailyCopyLine(batchId, stamp, r)));
+  return changed.length + added.length;
+}
+
+/** The value columns of a daily row: everything but its key (assignment_id, date), owner (batch_id) and stamp. */
+const UPDATED_DAILY_COLUMNS = DAILY_COLUMNS.filter((c) => !['batch_id', 'computed_at', 'assignment_id', 'date'].includes(c));
+
+/**
+ * Changed rows go through a session-local staging table (COPY, then one UPDATE … FROM): COPY's text format is
+ * several times cheaper to build and parse than one array parameter per column.
+ */
+async function updateDailyRows(tx: EntityManager, batchId: number, rows: DailyAssignmentStateRow[], stamp: string) {
+  await txQuery(
+    tx,
+    `create temp table if not exists daily_state_changes (like daily_assignment_state including defaults) on commit delete rows`,
+  );
+  await copyIn(tx, 'daily_state_changes', DAILY_COLUMNS, rows.map((r) => dailyCopyLine(batchId, stamp, r)));
+  await txQuery(
+    tx,
+    `update daily_assignment_state d
+        set ${UPDATED_DAILY_COLUMNS.map((name) => `${name} = u.${name}`).join(', ')}, computed_at = u.computed_at
+       from daily_state_changes u
+      where d.batch_id = $1 and d.assignment_id = u.assignment_id and d.date = u.date`,
+    [batchId],
+  );
+}
+
+function dailyCopyLine(batchId: number, stamp: string, r: DailyAssignmentStateRow): string {
+  return (
+    `${batchId}\t${stamp}\t${r.assignmentId}\t${r.date}\t${r.containerId}\t${r.dayNumber}\t${r.lifecycleStageId}\t` +
+    `${r.population}\t${r.inflowCount}\t${r.outflowCount}\t${r.mortalityCount}\t${r.avgWeightG}\t${r.biomassKg}\t` +
+    `${r.tempC}\t${r.feedKg}\t${r.growthKg}\t${copyValue(r.fcr)}\t${r.tgcUsed}\t${copyValue(r.anchorType)}\t` +
+    `${copyValue(JSON.stringify(r.sources))}\t${copyValue(JSON.stringify(r.confidence))}\t${r.scenarioId}\t` +
+    `${copyValue(r.engineVersion)}\n`
+  );
 }
 
 async function deleteRowsOutsideCoverage(tx: EntityManager, batchId: number, rows: DailyAssignmentStateRow[]) {

@@ -46,6 +46,36 @@ afterAll(async () => {
 const batchGid = (id: number) => toGlobalId('Batch', id);
 
 describe('growth series over GraphQL', () => {
+  it('finds each assignment\'s latest state: the day before departure, asOf, or the last computed day before asOf', async () => {
+    const [closed, open] = batches[1]!.assignments;
+    const res = await app.graphql<Record<string, { latestState: { lastDate: string; population: number } | null }>>(
+      `query($closed: ID!, $open: ID!, $past: Date!, $future: Date!, $before: Date!) {
+         closedNow: assignment(id: $closed) { latestState { lastDate population } }
+         closedPast: assignment(id: $closed) { latestState(asOf: $past) { lastDate population } }
+         openNow: assignment(id: $open) { latestState { lastDate population } }
+         openFuture: assignment(id: $open) { latestState(asOf: $future) { lastDate population } }
+         openBefore: assignment(id: $open) { latestState(asOf: $before) { lastDate population } }
+       }`,
+      {
+        closed: toGlobalId('BatchContainerAssignment', closed!),
+        open: toGlobalId('BatchContainerAssignment', open!),
+        past: addDays(start, 4),
+        // Past the computed series: the exact-day probe misses and the backward scan finds today's row.
+        future: addDays(today, 30),
+        before: addDays(start, 9),
+      },
+    );
+    expect(res.errors).toBeUndefined();
+    const d = res.data!;
+    // The series of a closed assignment ends the day before departure (its fish leave on the departure day).
+    expect(d.closedNow!.latestState!.lastDate).toBe(addDays(start, 9));
+    expect(d.closedPast!.latestState!.lastDate).toBe(addDays(start, 4));
+    expect(d.closedPast!.latestState!.population).toBeGreaterThan(d.closedNow!.latestState!.population);
+    expect(d.openNow!.latestState!.lastDate).toBe(today);
+    expect(d.openFuture!.latestState).toEqual(d.openNow!.latestState);
+    expect(d.openBefore!.latestState).toBeNull();
+  });
+
   it('serves an assignment daily series with provenance and confidence, and WEEK buckets', async () => {
     const { assignments } = batches[0]!;
     const res = await app.graphql<{
