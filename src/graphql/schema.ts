@@ -39,8 +39,10 @@ import {
   AssignmentEventsResolver,
   BatchEventsResolver,
   GrowthSampleResolver,
+  LiceCountResolver,
   MortalityEventResolver,
   TransferActionResolver,
+  TreatmentResolver,
 } from '../modules/events/events.resolver.js';
 import { GrowthSample } from '../modules/events/growth-sample.entity.js';
 import {
@@ -72,6 +74,16 @@ import { HarvestEvent } from '../modules/events/harvest.entity.js';
 import { FeedingEventCreateResolver } from '../modules/feed/feeding-event-create.resolver.js';
 import { FeedingEvent } from '../modules/feed/feeding-event.entity.js';
 import { TransferCreateResolver } from '../modules/transfer/transfer-create.resolver.js';
+import { TransferWorkflowResolver } from '../modules/transfer/transfer-query.resolver.js';
+import { TransferWorkflow } from '../modules/transfer/transfer.entity.js';
+import { FeedingEventResolver, FeedQueryResolver } from '../modules/feed/feeding-event-query.resolver.js';
+import { Feed } from '../modules/feed/feed.entity.js';
+import { EnvironmentalReadingResolver, ReadingsQueryResolver } from '../modules/environment/readings-query.resolver.js';
+import { EnvironmentalReading } from '../modules/environment/environmental-reading.entity.js';
+import { LiceCount } from '../modules/events/lice-count.entity.js';
+import { Treatment } from '../modules/events/treatment.entity.js';
+import { ScenarioResolver } from '../modules/scenario/scenario.resolver.js';
+import { Scenario } from '../modules/scenario/scenario.entity.js';
 
 /** Entity types reachable through `node(id)`. */
 const NODE_TYPES = [
@@ -96,6 +108,12 @@ const NODE_TYPES = [
   TransferAction,
   HarvestEvent,
   FeedingEvent,
+  Feed,
+  EnvironmentalReading,
+  Treatment,
+  LiceCount,
+  TransferWorkflow,
+  Scenario,
 ];
 
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -148,6 +166,14 @@ const RESOLVERS: NonEmptyArray<Function> = [
   HarvestEventResolver,
   ReadingSeriesResolver,
   ContainerReadingsResolver,
+  ReadingsQueryResolver,
+  EnvironmentalReadingResolver,
+  FeedQueryResolver,
+  FeedingEventResolver,
+  TreatmentResolver,
+  LiceCountResolver,
+  TransferWorkflowResolver,
+  ScenarioResolver,
 ];
 
 /** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */

@@ -93,7 +93,12 @@ export function decodeCursor(raw: string, expectedValues: number): Cursor {
   } catch {
     // fall through to the error below
   }
-  throw new GraphQLError('Invalid cursor passed as `after` (cursors are only valid with the same orderBy)', {
+  throw invalidCursorError();
+}
+
+/** The client error for a cursor that was not issued by the same list with the same orderBy. */
+export function invalidCursorError(): GraphQLError {
+  return new GraphQLError('Invalid cursor passed as `after` (cursors are only valid with the same orderBy)', {
     extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
   });
 }

@@ -58,8 +58,19 @@ export enum BatchOrderField {
   BATCH_NUMBER = 'BATCH_NUMBER',
   START_DATE = 'START_DATE',
   STATUS = 'STATUS',
+  POPULATION = 'POPULATION',
+  BIOMASS_KG = 'BIOMASS_KG',
+  AVG_WEIGHT_G = 'AVG_WEIGHT_G',
 }
-registerEnumType(BatchOrderField, { name: 'BatchOrderField', description: 'Sortable fields of batches.' });
+registerEnumType(BatchOrderField, {
+  name: 'BatchOrderField',
+  description: 'Sortable fields of batches.',
+  valuesConfig: {
+    POPULATION: { description: 'Current population (latest daily state on or before today); batches without one sort last.' },
+    BIOMASS_KG: { description: 'Current biomass, kg (latest daily state on or before today); batches without one sort last.' },
+    AVG_WEIGHT_G: { description: 'Current average weight, g (latest daily state on or before today); batches without one sort last.' },
+  },
+});
 
 @InputType({ description: 'One sort key for `batches`; the id is always appended as a tie-breaker.' })
 export class BatchOrder {

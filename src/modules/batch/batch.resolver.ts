@@ -1,12 +1,12 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
-import { paginate, type OrderKey } from '../../graphql/common/keyset.js';
+import { sqlPaginate, type SqlFragment, type SqlOrderKey } from '../../graphql/common/keyset.js';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { SortDirection } from '../../graphql/common/sort.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
@@ -36,11 +36,33 @@ class BatchesArgs {
   orderBy?: BatchOrder[];
 }
 
-const ORDER_KEYS: Record<BatchOrderField, (direction: SortDirection) => OrderKey<Batch>> = {
-  [BatchOrderField.BATCH_NUMBER]: (direction) => ({ property: 'batchNumber', direction, read: (b) => b.batchNumber }),
-  [BatchOrderField.START_DATE]: (direction) => ({ property: 'startDate', direction, read: (b) => b.startDate }),
-  [BatchOrderField.STATUS]: (direction) => ({ property: 'status', direction, read: (b) => b.status }),
+/**
+ * The current state of each batch `b` as `l`: its latest batch_daily_state row on or before the day given as the
+ * parameter (all-null columns when it has none). Shared by the derived filters and the derived sort keys.
+ */
+const LATEST_STATE_JOIN = `left join lateral (select s.population, s.biomass_kg, s.avg_weight_g, s.dominant_stage_id
+                                 from batch_daily_state s where s.batch_id = b.id and s.date <= ?
+                                order by s.date desc limit 1) l on true`;
+
+/** Sort keys over `batch b` and its current state `l`; derived ones are null for batches without a state. */
+const ORDER_KEYS: Record<BatchOrderField, Omit<SqlOrderKey, 'direction'>> = {
+  [BatchOrderField.BATCH_NUMBER]: { sql: 'b.batch_number', type: 'text' },
+  [BatchOrderField.START_DATE]: { sql: 'b.start_date', type: 'date' },
+  [BatchOrderField.STATUS]: { sql: 'b.status', type: 'text' },
+  [BatchOrderField.POPULATION]: { sql: 'l.population', type: 'bigint', nullable: true },
+  [BatchOrderField.BIOMASS_KG]: { sql: 'l.biomass_kg', type: 'numeric', nullable: true },
+  [BatchOrderField.AVG_WEIGHT_G]: { sql: 'l.avg_weight_g', type: 'numeric', nullable: true },
 };
+
+/** Sort fields read from the current state (the lateral join `l`). */
+const CURRENT_STATE_FIELDS = new Set([BatchOrderField.POPULATION, BatchOrderField.BIOMASS_KG, BatchOrderField.AVG_WEIGHT_G]);
+
+/** An ORM condition on batches as an SQL condition on `b.id`, so it can join a hand-written page query. */
+function batchIdCondition(em: EntityManager, where: FilterQuery<Batch>): SqlFragment | null {
+  if (Object.keys(where).length === 0) return null;
+  const { sql, bindings } = em.createQueryBuilder(Batch, 'f').select('f.id').where(where as QBFilterQuery<Batch>).getKnexQuery().toSQL();
+  return { sql: `b.id in (${sql})`, params: [...bindings] };
+}
 
 /** Decodes a list of global ids of one type; any id of another type is a client error naming the argument. */
 export function decodeIds(typeName: string, ids: string[], argumentName: string): number[] {
@@ -119,10 +141,7 @@ async function derivedBatchIds(em: EntityManager, filter: BatchFilter): Promise<
   if (where.length === 0) return null;
   // The first parameter (today) is used by the lateral join below, before the conditions' parameters.
   const rows = await em.execute<Array<{ id: number }>>(
-    `select b.id from batch b
-       left join lateral (select s.population, s.biomass_kg, s.dominant_stage_id from batch_daily_state s
-                           where s.batch_id = b.id and s.date <= ? order by s.date desc limit 1) l on true
-      where ${where.join(' and ')}`,
+    `select b.id from batch b ${LATEST_STATE_JOIN} where ${where.join(' and ')}`,
     params,
     'all',
     em.getLoggerContext(),
@@ -135,10 +154,26 @@ export class BatchResolver {
   @Query(() => BatchConnection, { description: 'Batches, filtered and sorted, as a Relay connection.' })
   async batches(@Args(() => BatchesArgs) args: BatchesArgs, @Ctx() ctx: GraphQLContext): Promise<BatchConnection> {
     const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
-    const order = (args.orderBy?.length ? args.orderBy : [{ field: BatchOrderField.BATCH_NUMBER, direction: SortDirection.ASC }]).map(
-      (key) => ORDER_KEYS[key.field](key.direction),
+    const keys = args.orderBy?.length ? args.orderBy : [{ field: BatchOrderField.BATCH_NUMBER, direction: SortDirection.ASC }];
+    const order = keys.map((key): SqlOrderKey => ({ ...ORDER_KEYS[key.field], direction: key.direction }));
+    const where = await batchWhere(ctx.em, args.filter);
+    const condition = batchIdCondition(ctx.em, where);
+    // The current state is joined only when a sort key needs it (one index probe per batch).
+    const derived = keys.some((key) => CURRENT_STATE_FIELDS.has(key.field));
+    const page = await sqlPaginate(
+      ctx.em,
+      {
+        entity: Batch,
+        columns: 'b.*',
+        from: derived ? { sql: `batch b ${LATEST_STATE_JOIN}`, params: [utcDate(new Date())] } : { sql: 'batch b', params: [] },
+        where: condition ? [condition] : [],
+        order,
+        idColumn: 'b.id',
+        countTotal: () => ctx.em.count(Batch, where),
+      },
+      first,
+      args.after,
     );
-    const page = await paginate(ctx.em, Batch, await batchWhere(ctx.em, args.filter), order, first, args.after);
     return new BatchConnection(page);
   }
 

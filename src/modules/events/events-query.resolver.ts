@@ -1,5 +1,5 @@
 import type { EntityClass, FilterQuery } from '@mikro-orm/core';
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
 import { paginate } from '../../graphql/common/keyset.js';
@@ -8,13 +8,15 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
 import { decodeIds } from '../batch/batch.resolver.js';
-import { RecomputeJobStatus, TransferStatus } from '../enums.js';
+import { LiceCountMethod, RecomputeJobStatus, TransferStatus, TreatmentType } from '../enums.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
 import { TransferAction } from '../transfer/transfer.entity.js';
 import { GrowthSampleConnection, MortalityEventConnection } from './events.resolver.js';
 import { GrowthSample } from './growth-sample.entity.js';
 import { HarvestEvent, HarvestLot } from './harvest.entity.js';
+import { LiceCount } from './lice-count.entity.js';
 import { MortalityEvent } from './mortality.entity.js';
+import { Treatment } from './treatment.entity.js';
 import { childrenLoader } from '../../graphql/common/loader-helpers.js';
 
 /**
@@ -76,6 +78,125 @@ class RecomputeJobListArgs {
   filter?: RecomputeJobFilter;
 }
 
+/** Conditions shared by the events recorded on an assignment (treatments, lice counts). */
+@InputType({ description: 'Which assignment events to list; all given conditions must hold.' })
+class AssignmentEventFilter {
+  @Field(() => [ID], { nullable: true, description: 'Only events of these batches (global ids).' })
+  batchIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Only events of these assignments (global ids).' })
+  assignmentIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Only events in these containers (global ids).' })
+  containerIds?: string[];
+
+  @Field(() => DateRange, { nullable: true, description: 'Only events dated in this range.' })
+  dateRange?: DateRange;
+}
+
+@InputType({ description: 'Which treatments to list; all given conditions must hold.' })
+class TreatmentFilter extends AssignmentEventFilter {
+  @Field(() => [TreatmentType], { nullable: true, description: 'Only these kinds of treatment.' })
+  types?: TreatmentType[];
+}
+
+@InputType({ description: 'Which lice counts to list; all given conditions must hold.' })
+class LiceCountFilter extends AssignmentEventFilter {
+  @Field(() => [LiceCountMethod], { nullable: true, description: 'Only counts made with these methods.' })
+  methods?: LiceCountMethod[];
+}
+
+export enum TreatmentOrderField {
+  DATE = 'DATE',
+}
+registerEnumType(TreatmentOrderField, { name: 'TreatmentOrderField', description: 'Sortable fields of treatments (DATE: the treatment date).' });
+
+export enum LiceCountOrderField {
+  DATE = 'DATE',
+}
+registerEnumType(LiceCountOrderField, { name: 'LiceCountOrderField', description: 'Sortable fields of lice counts (DATE: the count date).' });
+
+@InputType({ description: 'One sort key for `treatments`; the id is always appended as a tie-breaker.' })
+class TreatmentOrder {
+  @Field(() => TreatmentOrderField, { description: 'Field to sort by.' })
+  field!: TreatmentOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' })
+  direction: SortDirection = SortDirection.ASC;
+}
+
+@InputType({ description: 'One sort key for `liceCounts`; the id is always appended as a tie-breaker.' })
+class LiceCountOrder {
+  @Field(() => LiceCountOrderField, { description: 'Field to sort by.' })
+  field!: LiceCountOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' })
+  direction: SortDirection = SortDirection.ASC;
+}
+
+@ArgsType()
+class AssignmentEventListArgs {
+  @Field(() => Int, { nullable: true, description: `Page size (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.maxEvents}).` })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })
+  after?: string;
+}
+
+@ArgsType()
+class TreatmentListArgs extends AssignmentEventListArgs {
+  @Field(() => TreatmentFilter, { nullable: true, description: 'Conditions.' })
+  filter?: TreatmentFilter;
+
+  @Field(() => [TreatmentOrder], { nullable: true, description: 'Sort keys (default: date, newest first).' })
+  orderBy?: TreatmentOrder[];
+}
+
+@ArgsType()
+class LiceCountListArgs extends AssignmentEventListArgs {
+  @Field(() => LiceCountFilter, { nullable: true, description: 'Conditions.' })
+  filter?: LiceCountFilter;
+
+  @Field(() => [LiceCountOrder], { nullable: true, description: 'Sort keys (default: date, newest first).' })
+  orderBy?: LiceCountOrder[];
+}
+
+/** Keyset page of an event recorded on an assignment (it reaches batch and container through the assignment). */
+async function assignmentEventPage<T extends { id: number; assignment: { id: number } }>(
+  ctx: GraphQLContext,
+  entity: EntityClass<T>,
+  dateProperty: keyof T & string,
+  args: AssignmentEventListArgs & { filter?: AssignmentEventFilter; orderBy?: Array<{ direction: SortDirection }> },
+  extra: FilterQuery<T>[],
+) {
+  const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
+  const f = args.filter ?? {};
+  const where: FilterQuery<T>[] = [...extra];
+  if (f.dateRange) {
+    assertDateRange(f.dateRange, 'filter.dateRange');
+    where.push({ [dateProperty]: { $gte: f.dateRange.from, $lte: f.dateRange.to } } as FilterQuery<T>);
+  }
+  if (f.batchIds) where.push({ assignment: { batch: { $in: decodeIds('Batch', f.batchIds, 'filter.batchIds') } } } as unknown as FilterQuery<T>);
+  if (f.assignmentIds) {
+    where.push({ assignment: { $in: decodeIds('BatchContainerAssignment', f.assignmentIds, 'filter.assignmentIds') } } as unknown as FilterQuery<T>);
+  }
+  if (f.containerIds) {
+    where.push({ assignment: { container: { $in: decodeIds('Container', f.containerIds, 'filter.containerIds') } } } as unknown as FilterQuery<T>);
+  }
+  // DATE is the only sort field, so each key contributes its direction on the date.
+  const order = args.orderBy?.length ? args.orderBy : [{ direction: SortDirection.DESC }];
+  return paginate(
+    ctx.em,
+    entity,
+    (where.length ? { $and: where } : {}) as FilterQuery<T>,
+    order.map((key) => ({ property: dateProperty, direction: key.direction, read: (row: T) => String(row[dateProperty]) })),
+    first,
+    args.after,
+  );
+}
+
+const TreatmentConnection = connectionOf('Treatment', Treatment, 'A page of treatments.');
+const LiceCountConnection = connectionOf('LiceCount', LiceCount, 'A page of lice counts.');
 const TransferConnection = connectionOf('TransferAction', TransferAction, 'A page of transfer actions, newest first.');
 const HarvestConnection = connectionOf('HarvestEvent', HarvestEvent, 'A page of harvests, newest first.');
 const RecomputeJobConnection = connectionOf('RecomputeJob', RecomputeJob, 'A page of recompute jobs, newest first.');
@@ -132,6 +253,18 @@ export class EventsQueryResolver {
   @Query(() => HarvestConnection, { description: 'Harvests across batches, newest first.' })
   async harvests(@Args(() => EventListArgs) args: EventListArgs, @Ctx() ctx: GraphQLContext) {
     return new HarvestConnection(await eventPage(ctx, HarvestEvent, 'harvestDate', args));
+  }
+
+  @Query(() => TreatmentConnection, { description: 'Treatments across batches, filtered and sorted (default: newest first).' })
+  async treatments(@Args(() => TreatmentListArgs) args: TreatmentListArgs, @Ctx() ctx: GraphQLContext) {
+    const extra: FilterQuery<Treatment>[] = args.filter?.types ? [{ treatmentType: { $in: args.filter.types } }] : [];
+    return new TreatmentConnection(await assignmentEventPage(ctx, Treatment, 'treatmentDate', args, extra));
+  }
+
+  @Query(() => LiceCountConnection, { description: 'Lice counts across batches, filtered and sorted (default: newest first).' })
+  async liceCounts(@Args(() => LiceCountListArgs) args: LiceCountListArgs, @Ctx() ctx: GraphQLContext) {
+    const extra: FilterQuery<LiceCount>[] = args.filter?.methods ? [{ method: { $in: args.filter.methods } }] : [];
+    return new LiceCountConnection(await assignmentEventPage(ctx, LiceCount, 'countDate', args, extra));
   }
 
   @Query(() => RecomputeJobConnection, { description: 'Recompute jobs, newest first.' })

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor, encodeCursor, type Page } from '../../graphql/common/connection.js';
+import { encodeCursor, type Page } from '../../graphql/common/connection.js';
+import { decodeSqlCursor } from '../../graphql/common/keyset.js';
 import type { Loaders } from '../../graphql/loaders.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
 import { TransferAction } from '../transfer/transfer.entity.js';
@@ -83,8 +84,9 @@ export interface PageKey {
 
 /**
  * Per-batch connections of an event table in one statement per distinct page request: a window function numbers
- * each batch's events in (date, id) order after its cursor, and the first `first + 1` of each are kept.
- * `from` is a FROM clause naming the event table `e` and a relation `b` with the batch_id column.
+ * each batch's events in (sort column, id) order after its cursor, and the first `first + 1` of each are kept.
+ * `from` is a FROM clause naming the event table `e` and a relation `b` with the batch_id column. The cursor holds
+ * the sort value's text form, so a timestamp keeps its microseconds.
  */
 export function batchEventPages<T extends { id: number }>(
   l: Loaders,
@@ -92,7 +94,7 @@ export function batchEventPages<T extends { id: number }>(
   entity: EntityClass<T>,
   from: string,
   dateColumn: string,
-  readDate: (item: T) => string,
+  columnType: 'date' | 'timestamptz' = 'date',
 ): DataLoader<PageKey, Page<T>, string> {
   return l.memoize(
     name,
@@ -102,11 +104,11 @@ export function batchEventPages<T extends { id: number }>(
           const results = new Map<string, Page<T>>();
           for (const group of groupBy(keys, (key) => `${key.first}|${key.after ?? ''}`).values()) {
             const { first, after } = group[0]!;
-            const cursor = after ? decodeCursor(after, 1) : null;
+            const cursor = after ? decodeSqlCursor(after, [{ type: columnType }]) : null;
             const params: unknown[] = [...group.map((key) => key.id)];
             let seek = '';
             if (cursor) {
-              seek = `and (e.${dateColumn}, e.id) > (?::date, ?)`;
+              seek = `and (e.${dateColumn}, e.id) > (?::${columnType}, ?)`;
               params.push(cursor.values[0], cursor.id);
             }
             params.push(first + 1);
@@ -114,7 +116,7 @@ export function batchEventPages<T extends { id: number }>(
               l.em,
               entity,
               `select * from (
-                 select e.*, b.batch_id as page_owner,
+                 select e.*, b.batch_id as page_owner, e.${dateColumn}::text as page_key,
                         row_number() over (partition by b.batch_id order by e.${dateColumn}, e.id) as page_rank
                    from ${from}
                   where b.batch_id in (${group.map(() => '?').join(',')}) ${seek}
@@ -123,8 +125,11 @@ export function batchEventPages<T extends { id: number }>(
             );
             const owned = groupBy(rows, ({ row }) => Number(row.page_owner));
             for (const key of group) {
-              const items = (owned.get(key.id) ?? []).map(({ entity: item }) => item);
-              const edges = items.slice(0, first).map((node) => ({ node, cursor: encodeCursor({ values: [readDate(node)], id: node.id }) }));
+              const items = owned.get(key.id) ?? [];
+              const edges = items.slice(0, first).map(({ entity: node, row }) => ({
+                node,
+                cursor: encodeCursor({ values: [String(row.page_key)], id: node.id }),
+              }));
               results.set(`${key.id}|${first}|${after ?? ''}`, {
                 edges,
                 pageInfo: {

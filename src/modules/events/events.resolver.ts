@@ -3,14 +3,16 @@ import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/c
 import type { GraphQLContext } from '../../graphql/context.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
-import { TransferAction } from '../transfer/transfer.entity.js';
+import { FeedingEventConnection } from '../feed/feeding-event-query.resolver.js';
+import { FeedingEvent } from '../feed/feeding-event.entity.js';
+import { TransferAction, TransferWorkflow } from '../transfer/transfer.entity.js';
 import { batchEventPages, eventLoaders } from './events.loaders.js';
 import { GrowthSample, GrowthSampleFish } from './growth-sample.entity.js';
 import { HarvestEvent } from './harvest.entity.js';
-import { LiceCount } from './lice-count.entity.js';
+import { LiceCount, LiceCountEntry } from './lice-count.entity.js';
 import { MortalityEvent } from './mortality.entity.js';
 import { Treatment } from './treatment.entity.js';
-import { childrenLoader } from '../../graphql/common/loader-helpers.js';
+import { childrenLoader, refId } from '../../graphql/common/loader-helpers.js';
 
 export const GrowthSampleConnection = connectionOf('GrowthSample', GrowthSample, 'A page of growth samples, by date.');
 export const MortalityEventConnection = connectionOf('MortalityEvent', MortalityEvent, 'A page of mortality events, by date.');
@@ -25,16 +27,28 @@ class EventPageArgs {
 }
 
 const samplePages = (ctx: GraphQLContext) =>
+  batchEventPages(ctx.loaders, 'samplePagesByBatch', GrowthSample, 'growth_sample e join batch_container_assignment b on b.id = e.assignment_id', 'sample_date');
+const mortalityPages = (ctx: GraphQLContext) =>
+  batchEventPages(ctx.loaders, 'mortalityPagesByBatch', MortalityEvent, 'mortality_event e join batch_container_assignment b on b.id = e.assignment_id', 'event_date');
+/**
+ * Feed attributed to a batch the way the growth engine attributes it: events linked to one of its assignments, and
+ * unlinked events given to a container on a day one of its assignments occupied it. A linked assignment always
+ * occupies the container that day (feedingEventCreate checks it), so the occupancy join finds both. Both ends of
+ * the interval are plain bounds on feeding_date (an open one is 'infinity'), so the (container_id, feeding_date)
+ * index takes them and PostgreSQL skips the partitions outside the assignment at run time.
+ */
+const feedingPages = (ctx: GraphQLContext) =>
   batchEventPages(
     ctx.loaders,
-    'samplePagesByBatch',
-    GrowthSample,
-    'growth_sample e join batch_container_assignment b on b.id = e.assignment_id',
-    'sample_date',
-    (sample) => sample.sampleDate,
+    'feedingPagesByBatch',
+    FeedingEvent,
+    `batch_container_assignment b join feeding_event e
+       on e.container_id = b.container_id and e.feeding_date >= b.assignment_date
+      and e.feeding_date < coalesce(b.departure_date, 'infinity'::date)
+      and (e.assignment_id is null or e.assignment_id = b.id)`,
+    'fed_at',
+    'timestamptz',
   );
-const mortalityPages = (ctx: GraphQLContext) =>
-  batchEventPages(ctx.loaders, 'mortalityPagesByBatch', MortalityEvent, 'mortality_event e join batch_container_assignment b on b.id = e.assignment_id', 'event_date', (event) => event.eventDate);
 
 @Resolver(() => Batch)
 export class BatchEventsResolver {
@@ -48,6 +62,14 @@ export class BatchEventsResolver {
   async mortalityEvents(@Root() batch: Batch, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
     const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
     return new MortalityEventConnection(await mortalityPages(ctx).load({ id: batch.id, first, after: args.after ?? null }));
+  }
+
+  @FieldResolver(() => FeedingEventConnection, {
+    description: 'Feed attributed to the batch (linked to its assignments, or given to a container it occupied that day), by time fed.',
+  })
+  async feedingEvents(@Root() batch: Batch, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
+    return new FeedingEventConnection(await feedingPages(ctx).load({ id: batch.id, first, after: args.after ?? null }));
   }
 
   @FieldResolver(() => [TransferAction], { description: 'Transfer actions of the batch (all statuses), by execution date.' })
@@ -122,8 +144,37 @@ export class MortalityEventResolver {
   }
 }
 
+@Resolver(() => Treatment)
+export class TreatmentResolver {
+  @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment treated.' })
+  assignment(@Root() treatment: Treatment, @Ctx() ctx: GraphQLContext) {
+    return assignmentOf(ctx, treatment);
+  }
+}
+
+@Resolver(() => LiceCount)
+export class LiceCountResolver {
+  @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment whose fish were counted.' })
+  assignment(@Root() count: LiceCount, @Ctx() ctx: GraphQLContext) {
+    return assignmentOf(ctx, count);
+  }
+
+  @FieldResolver(() => [LiceCountEntry], { description: 'Lice found, by species and stage (zero counts kept).' })
+  entries(@Root() count: LiceCount, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders
+      .memoize('entriesByLiceCount', () => childrenLoader(ctx.em, LiceCountEntry, 'liceCount', { liceSpecies: 'asc', liceStage: 'asc' }))
+      .load(count.id);
+  }
+}
+
 @Resolver(() => TransferAction)
 export class TransferActionResolver {
+  @FieldResolver(() => TransferWorkflow, { nullable: true, description: 'Workflow the action belongs to, if any.' })
+  workflow(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext): Promise<TransferWorkflow | null> {
+    const id = refId(action.workflow);
+    return id == null ? Promise.resolve(null) : ctx.loaders.byId(TransferWorkflow).load(id);
+  }
+
   @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment the fish left.' })
   async sourceAssignment(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
     return (await ctx.loaders.byId(BatchContainerAssignment).load(action.sourceAssignment.id))!;
