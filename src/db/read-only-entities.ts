@@ -22,7 +22,11 @@ export async function findReadOnly<T extends object>(
   const qb = em.createQueryBuilder(entity, 'e', undefined, em.getLoggerContext()).select('*').where(where);
   if (options.orderBy) qb.orderBy(options.orderBy as never);
   if (options.limit !== undefined) qb.limit(options.limit);
-  const rows = await qb.execute<Array<Record<string, unknown>>>('all', false);
+  return mapReadOnly(em, entity, await qb.execute<Array<Record<string, unknown>>>('all', false));
+}
+
+/** Read-only entity objects from rows of hand-written SQL that select the entity's columns (`e.*`). */
+export function mapReadOnly<T extends object>(em: EntityManager, entity: EntityClass<T>, rows: ReadonlyArray<Record<string, unknown>>): T[] {
   const plan = readPlan(em, entity);
   return rows.map((row) => plan.hydrate(row) as T);
 }

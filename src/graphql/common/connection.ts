@@ -23,6 +23,25 @@ export interface Page<T> {
   countTotal: () => Promise<number>;
 }
 
+/** A page from its edges: `hasMore` when the query found a row past the page, `after` when it began at a cursor. */
+export function pageOf<T>(
+  edges: Array<{ cursor: string; node: T }>,
+  hasMore: boolean,
+  after: string | null | undefined,
+  countTotal: () => Promise<number>,
+): Page<T> {
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: hasMore,
+      hasPreviousPage: Boolean(after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    countTotal,
+  };
+}
+
 /**
  * Builds `<Name>Connection` and `<Name>Edge` object types for a node type. `totalCount` is a method field, so
  * the count query runs only when the field is selected (data-model.md §6.1).

@@ -1,7 +1,7 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
-import { findReadOnly } from '../../db/read-only-entities.js';
-import { decodeCursor, encodeCursor, invalidCursorError, type Page } from './connection.js';
+import { findReadOnly, mapReadOnly } from '../../db/read-only-entities.js';
+import { decodeCursor, encodeCursor, invalidCursorError, pageOf, type Page } from './connection.js';
 import { SortDirection } from './sort.js';
 
 /** One sort key of a keyset-paginated list; the id tie-breaker is appended automatically. */
@@ -37,16 +37,7 @@ export async function paginate<T extends { id: number }>(
     node,
     cursor: encodeCursor({ values: order.map((key) => key.read(node)), id: node.id }),
   }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: Boolean(after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    countTotal: () => em.count(entity, where),
-  };
+  return pageOf(edges, rows.length > first, after, () => em.count(entity, where));
 }
 
 /** k1 ≷ v1 OR (k1 = v1 AND (k2 ≷ v2 OR (k2 = v2 AND …))). */
@@ -80,7 +71,7 @@ export interface SqlOrderKey {
 /** A keyset-paginated list over hand-written SQL (partitioned tables, derived sort keys). */
 export interface SqlPageSpec<T> {
   entity: EntityClass<T>;
-  /** The entity's columns, e.g. `e.*`; rows are mapped to managed entities. */
+  /** The entity's columns, e.g. `e.*`; rows become read-only entity objects. */
   columns: string;
   /** FROM clause with its joins; its parameters come before those of the conditions. */
   from: SqlFragment;
@@ -178,7 +169,7 @@ export async function sqlPaginate<T extends { id: number }>(
     first === 0 ? [] : await em.execute<Array<Record<string, unknown>>>(query.sql, query.params, 'all', em.getLoggerContext());
   const pageRows = rows.slice(0, first);
   const edges = pageRows.map((row) => {
-    const node = em.map(spec.entity, row as never) as T;
+    const node = mapReadOnly(em, spec.entity, [row])[0]!;
     const values = spec.order.map((_, i) => (row[`page_key_${i}`] ?? null) as string | null);
     return { node, cursor: encodeCursor({ values, id: node.id }) };
   });
@@ -194,14 +185,5 @@ export async function sqlPaginate<T extends { id: number }>(
       );
       return row?.n ?? 0;
     });
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: Boolean(after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    countTotal,
-  };
+  return pageOf(edges, rows.length > first, after, countTotal);
 }

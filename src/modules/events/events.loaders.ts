@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
+import { mapReadOnly } from '../../db/read-only-entities.js';
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { encodeCursor, type Page } from '../../graphql/common/connection.js';
+import { encodeCursor, pageOf, type Page } from '../../graphql/common/connection.js';
 import { decodeSqlCursor } from '../../graphql/common/keyset.js';
 import type { Loaders } from '../../graphql/loaders.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
@@ -15,10 +16,8 @@ import { Treatment } from './treatment.entity.js';
 /**
  * Loaders for operational events. Several of these tables reference their assignment through a composite key
  * (batch_id, assignment_id), which MikroORM cannot filter with `$in`; the loaders select by the plain column in
- * SQL and map rows to managed entities, one statement per batch of keys.
+ * SQL and map rows to read-only entity objects (src/db/read-only-entities.ts), one statement per batch of keys.
  */
-
-type Mapped<T> = T & { [key: string]: unknown };
 
 async function selectMapped<T extends object>(
   em: EntityManager,
@@ -27,7 +26,8 @@ async function selectMapped<T extends object>(
   params: unknown[],
 ): Promise<Array<{ entity: T; row: Record<string, unknown> }>> {
   const rows = await em.execute<Array<Record<string, unknown>>>(sql, params, 'all', em.getLoggerContext());
-  return rows.map((row) => ({ entity: em.map(entity, row as never) as Mapped<T>, row }));
+  const entities = mapReadOnly(em, entity, rows);
+  return rows.map((row, i) => ({ entity: entities[i]!, row }));
 }
 
 /** Children of many parents by a plain foreign-key column, ordered by (date column, id). */
@@ -130,15 +130,9 @@ export function batchEventPages<T extends { id: number }>(
                 node,
                 cursor: encodeCursor({ values: [String(row.page_key)], id: node.id }),
               }));
-              results.set(`${key.id}|${first}|${after ?? ''}`, {
-                edges,
-                pageInfo: {
-                  hasNextPage: items.length > first,
-                  hasPreviousPage: Boolean(after),
-                  startCursor: edges[0]?.cursor ?? null,
-                  endCursor: edges.at(-1)?.cursor ?? null,
-                },
-                countTotal: async () => {
+              results.set(
+                `${key.id}|${first}|${after ?? ''}`,
+                pageOf(edges, items.length > first, after, async () => {
                   const [row] = await l.em.execute<Array<{ n: number }>>(
                     `select count(*)::int as n from ${from} where b.batch_id = ?`,
                     [key.id],
@@ -146,8 +140,8 @@ export function batchEventPages<T extends { id: number }>(
                     l.em.getLoggerContext(),
                   );
                   return row?.n ?? 0;
-                },
-              });
+                }),
+              );
             }
           }
           return keys.map((key) => results.get(`${key.id}|${key.first}|${key.after ?? ''}`)!);
