@@ -87,27 +87,43 @@ export function connectionOf<T extends object>(name: string, nodeType: ClassType
 export interface Cursor {
   values: Array<string | number | null>;
   id: number;
+  /** Signature of the order the cursor was issued for (see `orderSignature`); absent for fixed-order lists. */
+  order?: string;
+}
+
+/** A short signature of a list's order, carried in its cursors so a cursor of another `orderBy` is refused. */
+export function orderSignature(keys: readonly string[]): string {
+  // FNV-1a: short and stable; a collision only lets a wrong cursor through to a (still valid) seek predicate.
+  let hash = 0x811c9dc5;
+  for (const char of keys.join('|')) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return hash.toString(36);
 }
 
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.values, cursor.id]), 'utf8').toString('base64url');
+  const parts: unknown[] = [cursor.values, cursor.id];
+  if (cursor.order !== undefined) parts.push(cursor.order);
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
 const isCursorValue = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'number';
 
-/** Decodes a cursor from user input; a malformed one is a client error with a clear message. */
-export function decodeCursor(raw: string, expectedValues: number): Cursor {
+/**
+ * Decodes a cursor from user input; a malformed one, or one issued for another order (`order`: the list's
+ * `orderSignature`), is a client error with a clear message.
+ */
+export function decodeCursor(raw: string, expectedValues: number, order?: string): Cursor {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (
       Array.isArray(parsed) &&
-      parsed.length === 2 &&
+      parsed.length === (order === undefined ? 2 : 3) &&
       Array.isArray(parsed[0]) &&
       parsed[0].length === expectedValues &&
       parsed[0].every(isCursorValue) &&
-      Number.isSafeInteger(parsed[1])
+      Number.isSafeInteger(parsed[1]) &&
+      parsed[2] === order
     ) {
-      return { values: parsed[0], id: parsed[1] };
+      return { values: parsed[0], id: parsed[1], order };
     }
   } catch {
     // fall through to the error below

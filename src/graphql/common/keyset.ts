@@ -1,7 +1,7 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
 import { findReadOnly, mapReadOnly } from '../../db/read-only-entities.js';
-import { decodeCursor, encodeCursor, invalidCursorError, pageOf, type Page } from './connection.js';
+import { decodeCursor, encodeCursor, invalidCursorError, orderSignature, pageOf, type Page } from './connection.js';
 import { SortDirection } from './sort.js';
 
 /** One sort key of a keyset-paginated list; the id tie-breaker is appended automatically. */
@@ -10,6 +10,11 @@ export interface OrderKey<T> {
   direction: SortDirection;
   /** Value stored in the cursor (must be non-null for the keyset predicate to be exact). */
   read: (row: T) => string | number;
+  /**
+   * Optional check of this key's value in a cursor from the client: a forged cursor, or one issued under another
+   * orderBy, is then rejected as invalid instead of failing as a bad cast in SQL.
+   */
+  accepts?: (value: string | number | null) => boolean;
 }
 
 /**
@@ -26,8 +31,10 @@ export async function paginate<T extends { id: number }>(
 ): Promise<Page<T>> {
   const keys = [...order, { property: 'id', direction: SortDirection.ASC, read: (row: T) => row.id } as OrderKey<T>];
   let filter = where;
+  const signature = orderSignature(order.map((key) => `${key.property} ${key.direction}`));
   if (after) {
-    const cursor = decodeCursor(after, order.length);
+    const cursor = decodeCursor(after, order.length, signature);
+    if (order.some((key, i) => key.accepts && !key.accepts(cursor.values[i]!))) throw invalidCursorError();
     filter = { $and: [where, seekPredicate(keys, [...cursor.values, cursor.id])] } as FilterQuery<T>;
   }
   const orderBy = keys.map((key) => ({ [key.property]: key.direction === SortDirection.ASC ? 'asc' : 'desc' }));
@@ -35,7 +42,7 @@ export async function paginate<T extends { id: number }>(
   const pageRows = rows.slice(0, first);
   const edges = pageRows.map((node) => ({
     node,
-    cursor: encodeCursor({ values: order.map((key) => key.read(node)), id: node.id }),
+    cursor: encodeCursor({ values: order.map((key) => key.read(node)), id: node.id, order: signature }),
   }));
   return pageOf(edges, rows.length > first, after, () => em.count(entity, where));
 }
@@ -101,8 +108,9 @@ const KEY_TEXT: Record<SqlKeyType, (value: string) => boolean> = {
 export function decodeSqlCursor(
   after: string,
   order: ReadonlyArray<Pick<SqlOrderKey, 'type' | 'nullable'>>,
+  signature?: string,
 ): { values: Array<string | null>; id: number } {
-  const cursor = decodeCursor(after, order.length);
+  const cursor = decodeCursor(after, order.length, signature);
   const valid = cursor.values.every((value, i) =>
     value === null ? Boolean(order[i]!.nullable) : typeof value === 'string' && KEY_TEXT[order[i]!.type](value),
   );
@@ -126,11 +134,14 @@ function sqlSeekPredicate(order: SqlOrderKey[], values: Array<string | null>, id
   return { sql: `(${beyond} or (${key.sql} = ${cast} and ${tail.sql})${nulls})`, params: [value, value, ...tail.params] };
 }
 
+const sqlOrderSignature = (order: readonly SqlOrderKey[]) =>
+  orderSignature(order.map((key) => `${key.sql} ${key.direction}${key.nullable ? ' nulls last' : ''}`));
+
 /** The SELECT of one page (`limit` rows) of a raw-SQL keyset list; exported so tests can EXPLAIN it. */
 export function sqlPageQuery<T>(spec: SqlPageSpec<T>, limit: number, after?: string | null): SqlFragment {
   const conditions = [...spec.where];
   if (after) {
-    const cursor = decodeSqlCursor(after, spec.order);
+    const cursor = decodeSqlCursor(after, spec.order, sqlOrderSignature(spec.order));
     conditions.push(sqlSeekPredicate(spec.order, cursor.values, spec.idColumn, cursor.id));
     // Redundant with the predicate above, but a plain range on the leading key is what an index scan can use, and
     // what lets PostgreSQL prune partitions when the leading key is the partition key.
@@ -171,7 +182,7 @@ export async function sqlPaginate<T extends { id: number }>(
   const edges = pageRows.map((row) => {
     const node = mapReadOnly(em, spec.entity, [row])[0]!;
     const values = spec.order.map((_, i) => (row[`page_key_${i}`] ?? null) as string | null);
-    return { node, cursor: encodeCursor({ values, id: node.id }) };
+    return { node, cursor: encodeCursor({ values, id: node.id, order: sqlOrderSignature(spec.order) }) };
   });
   const countTotal =
     spec.countTotal ??

@@ -1,16 +1,38 @@
 import type { EntityClass, FilterQuery } from '@mikro-orm/core';
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
-import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
-import { paginate } from '../../graphql/common/keyset.js';
+import { assertDateRange } from '../../graphql/common/date-range.js';
+import { paginate, sqlIn, sqlPaginate, type OrderKey, type SqlFragment, type SqlOrderKey, type SqlPageSpec } from '../../graphql/common/keyset.js';
 import { SortDirection } from '../../graphql/common/sort.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
 import { decodeIds } from '../batch/batch.resolver.js';
-import { LiceCountMethod, RecomputeJobStatus, TransferStatus, TreatmentType } from '../enums.js';
+import { RecomputeJobStatus } from '../enums.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
 import { TransferAction } from '../transfer/transfer.entity.js';
+import {
+  GrowthSampleListArgs,
+  GrowthSampleOrderField,
+  HarvestListArgs,
+  HarvestOrderField,
+  LiceCountListArgs,
+  LiceCountOrderField,
+  MortalityEventListArgs,
+  MortalityEventOrderField,
+  TransferListArgs,
+  TransferOrderField,
+  TreatmentListArgs,
+  TreatmentOrderField,
+  type AssignmentEventFilter,
+  type EventListArgs,
+  type HarvestFilter,
+  type HarvestOrder,
+  type MortalityEventFilter,
+  type MortalityEventOrder,
+  type TransferFilter,
+  type TransferOrder,
+} from './events-query.inputs.js';
 import { GrowthSampleConnection, MortalityEventConnection } from './events.resolver.js';
 import { GrowthSample } from './growth-sample.entity.js';
 import { HarvestEvent, HarvestLot } from './harvest.entity.js';
@@ -20,42 +42,12 @@ import { Treatment } from './treatment.entity.js';
 import { childrenLoader } from '../../graphql/common/loader-helpers.js';
 
 /**
- * Top-level connections of operational events (data-model.md §6.3), newest first by their date column. They all
- * filter by batch (every event table can be reached by batch_id) and by a date range.
+ * Top-level connections of operational events (data-model.md §6.3), filtered and sorted; by default newest first
+ * by their date column, like before sorting was selectable. Events with a plain assignment foreign key (growth
+ * samples, treatments, lice counts) are paged over entity columns with `paginate`. Mortality events, harvests and
+ * transfers reference assignments through composite keys (batch_id, assignment_id), which MikroORM cannot filter
+ * with `$in`, so they are paged over SQL with `sqlPaginate` (which also sorts nullable transfer dates last).
  */
-
-@InputType({ description: 'Which events to list; all given conditions must hold.' })
-class EventFilter {
-  @Field(() => [ID], { nullable: true, description: 'Events of these batches.' })
-  batchIds?: string[];
-
-  @Field(() => DateRange, { nullable: true, description: 'Events dated in this range.' })
-  dateRange?: DateRange;
-}
-
-@ArgsType()
-class EventListArgs {
-  @Field(() => Int, { nullable: true, description: `Page size (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.maxEvents}).` })
-  first?: number;
-
-  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })
-  after?: string;
-
-  @Field(() => EventFilter, { nullable: true, description: 'Conditions.' })
-  filter?: EventFilter;
-}
-
-@InputType({ description: 'Which transfers to list.' })
-class TransferFilter extends EventFilter {
-  @Field(() => [TransferStatus], { nullable: true, description: 'Only these statuses.' })
-  statuses?: TransferStatus[];
-}
-
-@ArgsType()
-class TransferListArgs extends EventListArgs {
-  @Field(() => TransferFilter, { nullable: true, description: 'Conditions.' })
-  override filter?: TransferFilter;
-}
 
 @InputType({ description: 'Which recompute jobs to list.' })
 class RecomputeJobFilter {
@@ -78,95 +70,24 @@ class RecomputeJobListArgs {
   filter?: RecomputeJobFilter;
 }
 
-/** Conditions shared by the events recorded on an assignment (treatments, lice counts). */
-@InputType({ description: 'Which assignment events to list; all given conditions must hold.' })
-class AssignmentEventFilter {
-  @Field(() => [ID], { nullable: true, description: 'Only events of these batches (global ids).' })
-  batchIds?: string[];
+const isDay = (value: string | number | null) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+const isNumber = (value: string | number | null) => typeof value === 'number' && Number.isFinite(value);
 
-  @Field(() => [ID], { nullable: true, description: 'Only events of these assignments (global ids).' })
-  assignmentIds?: string[];
+/** A sort key on a date column of an entity (the cursor holds the YYYY-MM-DD string). */
+const dateKey =
+  <T>(property: keyof T & string) =>
+  (direction: SortDirection): OrderKey<T> => ({ property, direction, read: (row: T) => String(row[property]), accepts: isDay });
 
-  @Field(() => [ID], { nullable: true, description: 'Only events in these containers (global ids).' })
-  containerIds?: string[];
-
-  @Field(() => DateRange, { nullable: true, description: 'Only events dated in this range.' })
-  dateRange?: DateRange;
-}
-
-@InputType({ description: 'Which treatments to list; all given conditions must hold.' })
-class TreatmentFilter extends AssignmentEventFilter {
-  @Field(() => [TreatmentType], { nullable: true, description: 'Only these kinds of treatment.' })
-  types?: TreatmentType[];
-}
-
-@InputType({ description: 'Which lice counts to list; all given conditions must hold.' })
-class LiceCountFilter extends AssignmentEventFilter {
-  @Field(() => [LiceCountMethod], { nullable: true, description: 'Only counts made with these methods.' })
-  methods?: LiceCountMethod[];
-}
-
-export enum TreatmentOrderField {
-  DATE = 'DATE',
-}
-registerEnumType(TreatmentOrderField, { name: 'TreatmentOrderField', description: 'Sortable fields of treatments (DATE: the treatment date).' });
-
-export enum LiceCountOrderField {
-  DATE = 'DATE',
-}
-registerEnumType(LiceCountOrderField, { name: 'LiceCountOrderField', description: 'Sortable fields of lice counts (DATE: the count date).' });
-
-@InputType({ description: 'One sort key for `treatments`; the id is always appended as a tie-breaker.' })
-class TreatmentOrder {
-  @Field(() => TreatmentOrderField, { description: 'Field to sort by.' })
-  field!: TreatmentOrderField;
-
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' })
-  direction: SortDirection = SortDirection.ASC;
-}
-
-@InputType({ description: 'One sort key for `liceCounts`; the id is always appended as a tie-breaker.' })
-class LiceCountOrder {
-  @Field(() => LiceCountOrderField, { description: 'Field to sort by.' })
-  field!: LiceCountOrderField;
-
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' })
-  direction: SortDirection = SortDirection.ASC;
-}
-
-@ArgsType()
-class AssignmentEventListArgs {
-  @Field(() => Int, { nullable: true, description: `Page size (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.maxEvents}).` })
-  first?: number;
-
-  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })
-  after?: string;
-}
-
-@ArgsType()
-class TreatmentListArgs extends AssignmentEventListArgs {
-  @Field(() => TreatmentFilter, { nullable: true, description: 'Conditions.' })
-  filter?: TreatmentFilter;
-
-  @Field(() => [TreatmentOrder], { nullable: true, description: 'Sort keys (default: date, newest first).' })
-  orderBy?: TreatmentOrder[];
-}
-
-@ArgsType()
-class LiceCountListArgs extends AssignmentEventListArgs {
-  @Field(() => LiceCountFilter, { nullable: true, description: 'Conditions.' })
-  filter?: LiceCountFilter;
-
-  @Field(() => [LiceCountOrder], { nullable: true, description: 'Sort keys (default: date, newest first).' })
-  orderBy?: LiceCountOrder[];
-}
-
-/** Keyset page of an event recorded on an assignment (it reaches batch and container through the assignment). */
-async function assignmentEventPage<T extends { id: number; assignment: { id: number } }>(
+/**
+ * Keyset page of an event with a plain assignment foreign key: it reaches batch and container through the
+ * assignment. `keys` maps each order field to its sort key; by default the page is newest first by `dateProperty`.
+ */
+async function assignmentEventPage<T extends { id: number; assignment: { id: number } }, F extends string>(
   ctx: GraphQLContext,
   entity: EntityClass<T>,
   dateProperty: keyof T & string,
-  args: AssignmentEventListArgs & { filter?: AssignmentEventFilter; orderBy?: Array<{ direction: SortDirection }> },
+  keys: Record<F, (direction: SortDirection) => OrderKey<T>>,
+  args: EventListArgs & { filter?: AssignmentEventFilter; orderBy?: Array<{ field: F; direction: SortDirection }> },
   extra: FilterQuery<T>[],
 ) {
   const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
@@ -183,88 +104,160 @@ async function assignmentEventPage<T extends { id: number; assignment: { id: num
   if (f.containerIds) {
     where.push({ assignment: { container: { $in: decodeIds('Container', f.containerIds, 'filter.containerIds') } } } as unknown as FilterQuery<T>);
   }
-  // DATE is the only sort field, so each key contributes its direction on the date.
-  const order = args.orderBy?.length ? args.orderBy : [{ direction: SortDirection.DESC }];
-  return paginate(
-    ctx.em,
+  const order = args.orderBy?.length ? args.orderBy.map((key) => keys[key.field](key.direction)) : [dateKey<T>(dateProperty)(SortDirection.DESC)];
+  return paginate(ctx.em, entity, (where.length ? { $and: where } : {}) as FilterQuery<T>, order, first, args.after);
+}
+
+const GROWTH_SAMPLE_KEYS: Record<GrowthSampleOrderField, (direction: SortDirection) => OrderKey<GrowthSample>> = {
+  [GrowthSampleOrderField.DATE]: dateKey<GrowthSample>('sampleDate'),
+  [GrowthSampleOrderField.AVG_WEIGHT_G]: (direction) => ({ property: 'avgWeightG', direction, read: (sample) => sample.avgWeightG, accepts: isNumber }),
+};
+const TREATMENT_KEYS = { [TreatmentOrderField.DATE]: dateKey<Treatment>('treatmentDate') };
+const LICE_COUNT_KEYS = { [LiceCountOrderField.DATE]: dateKey<LiceCount>('countDate') };
+
+/** `column` among the assignments (`a`) meeting a condition; `join` may add relations such as the container `c`. */
+function assignmentsWhere(column: string, condition: SqlFragment, join = ''): SqlFragment {
+  return { sql: `${column} in (select a.id from batch_container_assignment a ${join} where ${condition.sql})`, params: condition.params };
+}
+
+/** `column between from and to` for a validated inclusive date range. */
+function sqlDateRange(column: string, range: { from: string; to: string }, argumentName: string): SqlFragment {
+  assertDateRange(range, argumentName);
+  return { sql: `${column} between ?::date and ?::date`, params: [range.from, range.to] };
+}
+
+/** A raw-SQL keyset list over one event table `e`, sorted by `orderBy` (when empty: by `fallback`). */
+function eventPageSpec<T, F extends string>(
+  entity: EntityClass<T>,
+  table: string,
+  where: SqlFragment[],
+  keys: Record<F, (direction: SortDirection) => SqlOrderKey>,
+  orderBy: Array<{ field: F; direction: SortDirection }> | undefined,
+  fallback: { field: F; direction: SortDirection },
+): SqlPageSpec<T> {
+  const order = orderBy?.length ? orderBy : [fallback];
+  return {
     entity,
-    (where.length ? { $and: where } : {}) as FilterQuery<T>,
-    order.map((key) => ({ property: dateProperty, direction: key.direction, read: (row: T) => String(row[dateProperty]) })),
-    first,
-    args.after,
-  );
+    columns: 'e.*',
+    from: { sql: `${table} e`, params: [] },
+    where,
+    order: order.map((key) => keys[key.field](key.direction)),
+    idColumn: 'e.id',
+  };
+}
+
+const MORTALITY_KEYS: Record<MortalityEventOrderField, (direction: SortDirection) => SqlOrderKey> = {
+  [MortalityEventOrderField.DATE]: (direction) => ({ sql: 'e.event_date', type: 'date', direction }),
+  [MortalityEventOrderField.COUNT]: (direction) => ({ sql: 'e.count', type: 'bigint', direction }),
+};
+
+/** The SQL of a `mortalityEvents` list (exported for tests). */
+export function mortalityEventPageSpec(filter: MortalityEventFilter | undefined, orderBy: MortalityEventOrder[] | undefined): SqlPageSpec<MortalityEvent> {
+  const f = filter ?? {};
+  const where: SqlFragment[] = [];
+  if (f.dateRange) where.push(sqlDateRange('e.event_date', f.dateRange, 'filter.dateRange'));
+  if (f.batchIds) where.push(sqlIn('e.batch_id', decodeIds('Batch', f.batchIds, 'filter.batchIds')));
+  if (f.assignmentIds) where.push(sqlIn('e.assignment_id', decodeIds('BatchContainerAssignment', f.assignmentIds, 'filter.assignmentIds')));
+  if (f.containerIds) {
+    where.push(assignmentsWhere('e.assignment_id', sqlIn('a.container_id', decodeIds('Container', f.containerIds, 'filter.containerIds'))));
+  }
+  if (f.causes) where.push(sqlIn('e.cause', f.causes));
+  return eventPageSpec(MortalityEvent, 'mortality_event', where, MORTALITY_KEYS, orderBy, {
+    field: MortalityEventOrderField.DATE,
+    direction: SortDirection.DESC,
+  });
+}
+
+const HARVEST_KEYS: Record<HarvestOrderField, (direction: SortDirection) => SqlOrderKey> = {
+  [HarvestOrderField.HARVEST_DATE]: (direction) => ({ sql: 'e.harvest_date', type: 'date', direction }),
+  [HarvestOrderField.COUNT]: (direction) => ({ sql: 'e.count', type: 'bigint', direction }),
+};
+
+/** The SQL of a `harvests` list (exported for tests). */
+export function harvestPageSpec(filter: HarvestFilter | undefined, orderBy: HarvestOrder[] | undefined): SqlPageSpec<HarvestEvent> {
+  const f = filter ?? {};
+  const where: SqlFragment[] = [];
+  if (f.dateRange) where.push(sqlDateRange('e.harvest_date', f.dateRange, 'filter.dateRange'));
+  if (f.batchIds) where.push(sqlIn('e.batch_id', decodeIds('Batch', f.batchIds, 'filter.batchIds')));
+  if (f.areaIds) {
+    const areas = sqlIn('c.area_id', decodeIds('Area', f.areaIds, 'filter.areaIds'));
+    where.push(assignmentsWhere('e.assignment_id', areas, 'join container c on c.id = a.container_id'));
+  }
+  return eventPageSpec(HarvestEvent, 'harvest_event', where, HARVEST_KEYS, orderBy, {
+    field: HarvestOrderField.HARVEST_DATE,
+    direction: SortDirection.DESC,
+  });
+}
+
+/** Planned actions have no execution date yet and completed ones need no planned date: both keys are nullable. */
+const TRANSFER_KEYS: Record<TransferOrderField, (direction: SortDirection) => SqlOrderKey> = {
+  [TransferOrderField.EXECUTION_DATE]: (direction) => ({ sql: 'e.execution_date', type: 'date', direction, nullable: true }),
+  [TransferOrderField.PLANNED_DATE]: (direction) => ({ sql: 'e.planned_date', type: 'date', direction, nullable: true }),
+};
+
+/** The SQL of a `transfers` list (exported for tests). */
+export function transferPageSpec(filter: TransferFilter | undefined, orderBy: TransferOrder[] | undefined): SqlPageSpec<TransferAction> {
+  const f = filter ?? {};
+  const where: SqlFragment[] = [];
+  if (f.dateRange) where.push(sqlDateRange('e.execution_date', f.dateRange, 'filter.dateRange'));
+  if (f.batchIds) where.push(sqlIn('e.batch_id', decodeIds('Batch', f.batchIds, 'filter.batchIds')));
+  if (f.assignmentIds) {
+    const ids = decodeIds('BatchContainerAssignment', f.assignmentIds, 'filter.assignmentIds');
+    const source = sqlIn('e.source_assignment_id', ids);
+    const dest = sqlIn('e.dest_assignment_id', ids);
+    where.push({ sql: `(${source.sql} or ${dest.sql})`, params: [...source.params, ...dest.params] });
+  }
+  if (f.workflowIds) where.push(sqlIn('e.workflow_id', decodeIds('TransferWorkflow', f.workflowIds, 'filter.workflowIds')));
+  if (f.statuses) where.push(sqlIn('e.status', f.statuses));
+  return eventPageSpec(TransferAction, 'transfer_action', where, TRANSFER_KEYS, orderBy, {
+    field: TransferOrderField.EXECUTION_DATE,
+    direction: SortDirection.DESC,
+  });
 }
 
 const TreatmentConnection = connectionOf('Treatment', Treatment, 'A page of treatments.');
 const LiceCountConnection = connectionOf('LiceCount', LiceCount, 'A page of lice counts.');
-const TransferConnection = connectionOf('TransferAction', TransferAction, 'A page of transfer actions, newest first.');
-const HarvestConnection = connectionOf('HarvestEvent', HarvestEvent, 'A page of harvests, newest first.');
+const TransferConnection = connectionOf('TransferAction', TransferAction, 'A page of transfer actions.');
+const HarvestConnection = connectionOf('HarvestEvent', HarvestEvent, 'A page of harvests.');
 const RecomputeJobConnection = connectionOf('RecomputeJob', RecomputeJob, 'A page of recompute jobs, newest first.');
-
-/** Newest-first keyset page of an event entity filtered by batch and date. */
-async function eventPage<T extends { id: number }>(
-  ctx: GraphQLContext,
-  entity: EntityClass<T>,
-  dateProperty: keyof T & string,
-  args: EventListArgs,
-  extra: FilterQuery<T>[] = [],
-) {
-  const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
-  const where: FilterQuery<T>[] = [...extra];
-  if (args.filter?.batchIds) where.push({ batch: { $in: decodeIds('Batch', args.filter.batchIds, 'filter.batchIds') } } as unknown as FilterQuery<T>);
-  if (args.filter?.dateRange) {
-    assertDateRange(args.filter.dateRange, 'filter.dateRange');
-    where.push({ [dateProperty]: { $gte: args.filter.dateRange.from, $lte: args.filter.dateRange.to } } as FilterQuery<T>);
-  }
-  return paginate(
-    ctx.em,
-    entity,
-    (where.length ? { $and: where } : {}) as FilterQuery<T>,
-    [{ property: dateProperty, direction: SortDirection.DESC, read: (row) => String(row[dateProperty]) }],
-    first,
-    args.after,
-  );
-}
 
 @Resolver()
 export class EventsQueryResolver {
-  @Query(() => MortalityEventConnection, { description: 'Recorded deaths across batches, newest first.' })
-  async mortalityEvents(@Args(() => EventListArgs) args: EventListArgs, @Ctx() ctx: GraphQLContext) {
-    return new MortalityEventConnection(await eventPage(ctx, MortalityEvent, 'eventDate', args));
+  @Query(() => MortalityEventConnection, { description: 'Recorded deaths across batches, filtered and sorted (default: newest first).' })
+  async mortalityEvents(@Args(() => MortalityEventListArgs) args: MortalityEventListArgs, @Ctx() ctx: GraphQLContext) {
+    const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
+    return new MortalityEventConnection(await sqlPaginate(ctx.em, mortalityEventPageSpec(args.filter, args.orderBy), first, args.after));
   }
 
-  @Query(() => GrowthSampleConnection, { description: 'Growth samples across batches, newest first.' })
-  async growthSamples(@Args(() => EventListArgs) args: EventListArgs, @Ctx() ctx: GraphQLContext) {
-    const { batchIds, ...rest } = args.filter ?? {};
-    // Samples reach their batch through the assignment.
-    const extra: FilterQuery<GrowthSample>[] = batchIds
-      ? [{ assignment: { batch: { $in: decodeIds('Batch', batchIds, 'filter.batchIds') } } }]
-      : [];
-    return new GrowthSampleConnection(await eventPage(ctx, GrowthSample, 'sampleDate', { ...args, filter: rest }, extra));
+  @Query(() => GrowthSampleConnection, { description: 'Growth samples across batches, filtered and sorted (default: newest first).' })
+  async growthSamples(@Args(() => GrowthSampleListArgs) args: GrowthSampleListArgs, @Ctx() ctx: GraphQLContext) {
+    return new GrowthSampleConnection(await assignmentEventPage(ctx, GrowthSample, 'sampleDate', GROWTH_SAMPLE_KEYS, args, []));
   }
 
-  @Query(() => TransferConnection, { description: 'Transfer actions across batches, newest first (planned ones without a date last).' })
+  @Query(() => TransferConnection, {
+    description: 'Transfer actions across batches, filtered and sorted (default: newest execution first; planned ones without a date last).',
+  })
   async transfers(@Args(() => TransferListArgs) args: TransferListArgs, @Ctx() ctx: GraphQLContext) {
-    const extra: FilterQuery<TransferAction>[] = [{ executionDate: { $ne: null } }];
-    if (args.filter?.statuses) extra.push({ status: { $in: args.filter.statuses } });
-    return new TransferConnection(await eventPage(ctx, TransferAction, 'executionDate', args, extra));
+    const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
+    return new TransferConnection(await sqlPaginate(ctx.em, transferPageSpec(args.filter, args.orderBy), first, args.after));
   }
 
-  @Query(() => HarvestConnection, { description: 'Harvests across batches, newest first.' })
-  async harvests(@Args(() => EventListArgs) args: EventListArgs, @Ctx() ctx: GraphQLContext) {
-    return new HarvestConnection(await eventPage(ctx, HarvestEvent, 'harvestDate', args));
+  @Query(() => HarvestConnection, { description: 'Harvests across batches, filtered and sorted (default: newest first).' })
+  async harvests(@Args(() => HarvestListArgs) args: HarvestListArgs, @Ctx() ctx: GraphQLContext) {
+    const first = resolvePageSize(args.first, PAGE_SIZE.maxEvents);
+    return new HarvestConnection(await sqlPaginate(ctx.em, harvestPageSpec(args.filter, args.orderBy), first, args.after));
   }
 
   @Query(() => TreatmentConnection, { description: 'Treatments across batches, filtered and sorted (default: newest first).' })
   async treatments(@Args(() => TreatmentListArgs) args: TreatmentListArgs, @Ctx() ctx: GraphQLContext) {
     const extra: FilterQuery<Treatment>[] = args.filter?.types ? [{ treatmentType: { $in: args.filter.types } }] : [];
-    return new TreatmentConnection(await assignmentEventPage(ctx, Treatment, 'treatmentDate', args, extra));
+    return new TreatmentConnection(await assignmentEventPage(ctx, Treatment, 'treatmentDate', TREATMENT_KEYS, args, extra));
   }
 
   @Query(() => LiceCountConnection, { description: 'Lice counts across batches, filtered and sorted (default: newest first).' })
   async liceCounts(@Args(() => LiceCountListArgs) args: LiceCountListArgs, @Ctx() ctx: GraphQLContext) {
     const extra: FilterQuery<LiceCount>[] = args.filter?.methods ? [{ method: { $in: args.filter.methods } }] : [];
-    return new LiceCountConnection(await assignmentEventPage(ctx, LiceCount, 'countDate', args, extra));
+    return new LiceCountConnection(await assignmentEventPage(ctx, LiceCount, 'countDate', LICE_COUNT_KEYS, args, extra));
   }
 
   @Query(() => RecomputeJobConnection, { description: 'Recompute jobs, newest first.' })

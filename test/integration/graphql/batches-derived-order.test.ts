@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../../src/graphql/common/connection.js';
+import { withCursorValues } from '../../helpers/cursors.js';
 import { toGlobalId } from '../../../src/graphql/common/global-id.js';
 import { addDays, utcDate } from '../../../src/shared/dates.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
@@ -163,7 +163,8 @@ describe('batches ordered by derived current-state fields', () => {
   });
 
   it('rejects a cursor whose sort value does not fit the key, or that comes from another order', async () => {
-    const forged = encodeCursor({ values: ['not-a-number'], id: batches[0]!.id });
+    const genuine = await app.graphql<PageData>(PAGE, { first: 1, orderBy: [{ field: 'POPULATION', direction: 'ASC' }] });
+    const forged = withCursorValues(genuine.data!.batches.pageInfo.endCursor!, ['not-a-number']);
     const res = await app.graphql(PAGE, { after: forged, orderBy: [{ field: 'POPULATION', direction: 'ASC' }] });
     expect(res.errors?.[0]?.message).toMatch(/Invalid cursor/);
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
