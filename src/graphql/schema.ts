@@ -72,6 +72,11 @@ import { EventCreateResolver } from '../modules/events/event-create.resolver.js'
 import { HarvestCreateResolver } from '../modules/events/harvest-create.resolver.js';
 import { HarvestEvent } from '../modules/events/harvest.entity.js';
 import { FeedingEventCreateResolver } from '../modules/feed/feeding-event-create.resolver.js';
+import { FeedingEventUpdateResolver } from '../modules/feed/feeding-event-update.resolver.js';
+import { EventUpdateResolver } from '../modules/events/event-update.resolver.js';
+import { EVENT_VERSION_RESOLVERS } from '../modules/events/event-version.resolver.js';
+import { LiceCountCreateResolver } from '../modules/events/lice-count-create.resolver.js';
+import { TreatmentCreateResolver } from '../modules/events/treatment-create.resolver.js';
 import { FeedingEvent } from '../modules/feed/feeding-event.entity.js';
 import { TransferCreateResolver } from '../modules/transfer/transfer-create.resolver.js';
 import { TransferWorkflowResolver } from '../modules/transfer/transfer-query.resolver.js';
@@ -158,6 +163,11 @@ const RESOLVERS: NonEmptyArray<Function> = [
   AssignmentCloseResolver,
   EventCreateResolver,
   FeedingEventCreateResolver,
+  EventUpdateResolver,
+  FeedingEventUpdateResolver,
+  TreatmentCreateResolver,
+  LiceCountCreateResolver,
+  ...EVENT_VERSION_RESOLVERS,
   ReadingsIngestResolver,
   SeedRunResolver,
   ContainerQueryResolver,

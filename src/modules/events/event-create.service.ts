@@ -10,7 +10,7 @@ import { MortalityEvent } from './mortality.entity.js';
 /** Most fish one growth sample may list. */
 export const MAX_SAMPLE_FISH = 10_000;
 /** numeric(10,2) and numeric(6,2)/(6,3) limits of the growth_sample columns. */
-const WEIGHT_LIMIT_G = 1e8;
+export const WEIGHT_LIMIT_G = 1e8;
 const LENGTH_LIMIT_CM = 1e4;
 const CONDITION_FACTOR_LIMIT = 1e3;
 
@@ -57,8 +57,28 @@ export function aggregateFish(fish: ReadonlyArray<{ weightG: number; lengthCm?: 
   };
 }
 
+/** The aggregate fields of a growth sample as sent (create input, or an update merged over the stored sample). */
+export interface SampleAggregateFields {
+  sampleSize?: number | null;
+  avgWeightG?: number | null;
+  stdDevWeightG?: number | null;
+  minWeightG?: number | null;
+  maxWeightG?: number | null;
+  avgLengthCm?: number | null;
+  stdDevLengthCm?: number | null;
+}
+
+/** Names of the aggregate fields, which exclude fish[]. */
+export const SAMPLE_AGGREGATE_FIELDS = ['sampleSize', 'avgWeightG', 'stdDevWeightG', 'minWeightG', 'maxWeightG', 'avgLengthCm', 'stdDevLengthCm'] as const;
+
+/** What checkGrowthSampleInput reads: the day, and either fish[] or the aggregates. */
+export interface GrowthSampleFields extends SampleAggregateFields {
+  sampleDate?: string | null;
+  fish?: ReadonlyArray<{ weightG: number; lengthCm?: number | null }> | null;
+}
+
 /** Aggregates given directly; K from the mean weight and mean length when both are known. */
-function givenAggregates(input: GrowthSampleCreateInput): SampleAggregates {
+export function givenAggregates(input: SampleAggregateFields): SampleAggregates {
   const avgWeightG = roundTo(input.avgWeightG!, 2);
   const avgLengthCm = input.avgLengthCm == null ? null : roundTo(input.avgLengthCm, 2);
   return {
@@ -73,28 +93,42 @@ function givenAggregates(input: GrowthSampleCreateInput): SampleAggregates {
   };
 }
 
-/** Checks on the input alone (nothing read), all reported at once. */
-export function checkGrowthSampleInput(input: GrowthSampleCreateInput): UserError[] {
+/**
+ * Checks individual weighed fish (of a growth sample or a treatment weighing) under `fish`: weights, lengths, and
+ * a plausible mean condition factor. The caller checks the list's length.
+ */
+export function checkWeighedFish(checks: InputChecks, fish: ReadonlyArray<{ weightG: number; lengthCm?: number | null }>): InputChecks {
+  const before = checks.errors.length;
+  fish.forEach((f, i) => {
+    checks.check(Number.isFinite(f.weightG) && f.weightG >= 0.005 && f.weightG < WEIGHT_LIMIT_G, `weightG must be at least 0.01 and below ${WEIGHT_LIMIT_G} (got ${f.weightG})`, 'fish', i, 'weightG');
+    checks.positiveBelow(f.lengthCm, LENGTH_LIMIT_CM, 'fish', i, 'lengthCm');
+  });
+  if (checks.errors.length === before && fish.length > 0) {
+    const k = aggregateFish(fish).conditionFactor;
+    checks.check(k == null || k < CONDITION_FACTOR_LIMIT, `The condition factor of these fish (${k}) is implausible: check weights (g) and lengths (cm)`, 'fish');
+  }
+  return checks;
+}
+
+/**
+ * Checks on the input alone (nothing read), all reported at once. `partial` (an update's changes, before they are
+ * merged over the stored sample): fields left out are not required.
+ */
+export function checkGrowthSampleInput(input: GrowthSampleFields, options: { partial?: boolean } = {}): UserError[] {
   const checks = new InputChecks().notFuture(input.sampleDate, 'sampleDate');
-  const aggregateFields = ['sampleSize', 'avgWeightG', 'stdDevWeightG', 'minWeightG', 'maxWeightG', 'avgLengthCm', 'stdDevLengthCm'] as const;
   if (input.fish) {
     checks.check(input.fish.length >= 1 && input.fish.length <= MAX_SAMPLE_FISH, `fish must list 1 to ${MAX_SAMPLE_FISH} fish`, 'fish');
-    for (const name of aggregateFields) {
+    for (const name of SAMPLE_AGGREGATE_FIELDS) {
       checks.check(input[name] == null, `${name} is computed from fish[]: give either fish or the aggregates`, name);
     }
-    input.fish.forEach((fish, i) => {
-      checks.check(Number.isFinite(fish.weightG) && fish.weightG >= 0.005 && fish.weightG < WEIGHT_LIMIT_G, `weightG must be at least 0.01 and below ${WEIGHT_LIMIT_G} (got ${fish.weightG})`, 'fish', i, 'weightG');
-      checks.positiveBelow(fish.lengthCm, LENGTH_LIMIT_CM, 'fish', i, 'lengthCm');
-    });
-    if (checks.errors.length === 0) {
-      const k = aggregateFish(input.fish).conditionFactor;
-      checks.check(k == null || k < CONDITION_FACTOR_LIMIT, `The condition factor of these fish (${k}) is implausible: check weights (g) and lengths (cm)`, 'fish');
-    }
-    return checks.errors;
+    return checkWeighedFish(checks, input.fish).errors;
+  }
+  if (!options.partial) {
+    checks
+      .check(input.sampleSize != null, 'sampleSize is required without fish[]', 'sampleSize')
+      .check(input.avgWeightG != null, 'avgWeightG is required without fish[]', 'avgWeightG');
   }
   checks
-    .check(input.sampleSize != null, 'sampleSize is required without fish[]', 'sampleSize')
-    .check(input.avgWeightG != null, 'avgWeightG is required without fish[]', 'avgWeightG')
     .check(input.sampleSize == null || input.sampleSize >= 1, `sampleSize must be at least 1 (got ${input.sampleSize})`, 'sampleSize')
     .check(input.avgWeightG == null || (input.avgWeightG >= 0.005 && input.avgWeightG < WEIGHT_LIMIT_G), `avgWeightG must be at least 0.01 and below ${WEIGHT_LIMIT_G}`, 'avgWeightG')
     .nonNegativeBelow(input.stdDevWeightG, WEIGHT_LIMIT_G, 'stdDevWeightG')
@@ -133,9 +167,17 @@ export async function createGrowthSample(tx: EntityManager, input: GrowthSampleC
   return { resource: { type: 'GrowthSample', id: sample.id }, marks: [{ assignmentId: assignment.id, date: input.sampleDate }] };
 }
 
-export function checkMortalityInput(input: MortalityEventCreateInput): UserError[] {
-  return new InputChecks()
-    .positive(input.count, 'count')
+/** The checked fields of a mortality event (a create input, or an update's changes: absent fields are skipped). */
+export interface MortalityFields {
+  count?: number | null;
+  biomassKg?: number | null;
+  eventDate?: string | null;
+}
+
+export function checkMortalityInput(input: MortalityFields): UserError[] {
+  const checks = new InputChecks();
+  if (input.count != null) checks.positive(input.count, 'count');
+  return checks
     .nonNegativeBelow(input.biomassKg, 1e8, 'biomassKg')
     .notFuture(input.eventDate, 'eventDate').errors;
 }
@@ -188,7 +230,7 @@ export async function setMortalityReport(tx: EntityManager, input: MortalityRepo
 }
 
 /** Inserts the (assignment, day) report unless it exists; true when inserted. */
-async function upsertReport(tx: EntityManager, assignmentId: number, date: string, viewerName: string): Promise<boolean> {
+export async function upsertReport(tx: EntityManager, assignmentId: number, date: string, viewerName: string): Promise<boolean> {
   const { rowCount } = await txQuery(
     tx,
     `insert into mortality_report (assignment_id, report_date, recorded_by) values ($1, $2, $3)

@@ -1,0 +1,98 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { txQuery } from '../../db/raw-sql.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { UserErrorCode } from '../../graphql/common/user-error.js';
+import type { DirtyMarkInput } from '../growth/recompute.service.js';
+import type { RecomputeJob } from '../growth/recompute-job.entity.js';
+import type { WriteResult } from './operation.js';
+import { loadJobs } from './payload.js';
+import { batchIdOfAssignment, decodeOrReject, InputChecks, reject } from './rules.js';
+
+/** What an update or delete of an operational event did, for its payload. */
+export interface EventEditResult extends WriteResult {
+  /** The event's assignment after the edit (before it, for a delete); null for a feeding nobody occupied. */
+  assignmentId: number | null;
+  /** Batch of that assignment: its recompute job is the payload's `recomputeJob`. */
+  batchId: number | null;
+}
+
+/** Event tables whose rows key their assignment by `assignment_id` (identifiers, never user input). */
+type AssignmentEventTable = 'growth_sample' | 'mortality_event' | 'treatment' | 'lice_count';
+
+/**
+ * The assignment and batch an event belongs to, read without a lock (to know which batch to lock). The global
+ * id must name `typeName`; a malformed id, one of another type or an unknown row is NOT_FOUND on `input.id`.
+ */
+export async function eventOwner(
+  tx: EntityManager,
+  table: AssignmentEventTable,
+  typeName: string,
+  label: string,
+  globalId: string,
+): Promise<{ id: number; assignmentId: number; batchId: number }> {
+  const id = decodeOrReject(typeName, globalId, label, 'id');
+  const { rows } = await txQuery<{ assignment_id: number; batch_id: number }>(
+    tx,
+    `select e.assignment_id, a.batch_id from ${table} e join batch_container_assignment a on a.id = e.assignment_id where e.id = $1`,
+    [id],
+  );
+  if (!rows[0]) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${globalId}`, 'id');
+  return { id, assignmentId: Number(rows[0].assignment_id), batchId: Number(rows[0].batch_id) };
+}
+
+/** The assignment an event moves to (`assignmentId` of an update) and its batch; NOT_FOUND on that field. */
+export async function moveTarget(tx: EntityManager, globalId: string): Promise<{ assignmentId: number; batchId: number }> {
+  const assignmentId = decodeOrReject('BatchContainerAssignment', globalId, 'assignment', 'assignmentId');
+  const batchId = await batchIdOfAssignment(tx, assignmentId);
+  if (batchId == null) reject(UserErrorCode.NOT_FOUND, `No assignment with id ${globalId}`, 'assignmentId');
+  return { assignmentId, batchId: Number(batchId) };
+}
+
+/**
+ * Optimistic locking (data-model.md §1): an edit names the version it was based on; another stored version means
+ * someone changed the row since the caller read it. STALE_VERSION on `input.version`, so nothing is written.
+ */
+export function assertVersion(label: string, stored: number, given: number): void {
+  if (stored !== given) {
+    reject(
+      UserErrorCode.STALE_VERSION,
+      `The ${label} is at version ${stored}, not ${given}: it changed since it was read; reload it and retry`,
+      'version',
+    );
+  }
+}
+
+/** Input checks every edit shares: a plausible version, and no null for fields that cannot be cleared. */
+export function checkEditInput(input: object & { version: number }, requiredFields: readonly string[]): InputChecks {
+  const checks = new InputChecks().check(input.version >= 1, `version must be at least 1 (got ${input.version})`, 'version');
+  const values = input as Record<string, unknown>;
+  for (const name of requiredFields) checks.check(values[name] !== null, `${name} cannot be cleared (leave it out to keep it)`, name);
+  return checks;
+}
+
+/**
+ * Dirty marks of an edit (growth-engine.md §6): the old assignment from the old day and the new one from the new
+ * day; an event that stays in its assignment marks it once, from the earlier day. None when no engine input
+ * changed.
+ */
+export function editMarks(
+  before: { assignmentId: number; date: string },
+  after: { assignmentId: number; date: string } | null,
+  engineInputChanged: boolean,
+): DirtyMarkInput[] {
+  if (!engineInputChanged) return [];
+  if (!after) return [before];
+  if (after.assignmentId === before.assignmentId) {
+    return [{ assignmentId: before.assignmentId, date: before.date < after.date ? before.date : after.date }];
+  }
+  return [before, after];
+}
+
+/**
+ * The recompute job of the event's batch among those an edit queued (an event moved to another batch queues one
+ * for each batch; the payload shows the one of the batch it now belongs to).
+ */
+export async function jobOfBatch(ctx: GraphQLContext, jobIds: number[], batchId: number | null): Promise<RecomputeJob | null> {
+  const jobs = await loadJobs(ctx, jobIds);
+  return jobs.find((job) => job.batch.id === batchId) ?? jobs[0] ?? null;
+}
