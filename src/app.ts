@@ -10,7 +10,7 @@ import { createAppPubSub, startEventRelay } from './graphql/pubsub.js';
 import { metrics } from './graphql/metrics.js';
 import type { AppServices } from './graphql/context.js';
 import { buildAppSchema } from './graphql/schema.js';
-import { SeedRunner } from './modules/runs/seed-runner.js';
+import { SeedRunService } from './modules/runs/seed-run.service.js';
 import { startQueue } from './jobs/queue.js';
 import { createGraphQLServer } from './graphql/server.js';
 import type { Logger } from './logger.js';
@@ -52,10 +52,17 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
       log.error({ defaultPartitionRows: partitions.defaultPartitionRows }, 'DEFAULT partitions hold rows');
     }
     const queue = config.worker.inProcess
-      ? await startQueue({ connectionString: database.url, orm: database.orm, log, concurrency: config.worker.concurrency })
+      ? await startQueue({
+          connectionString: database.url,
+          orm: database.orm,
+          log,
+          concurrency: config.worker.concurrency,
+          seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
+        })
       : null;
     if (queue) {
       const unobserve = metrics.observeQueue(queue.events);
+      // Stopping the runner suspends a seed run executing here (back to QUEUED, job re-added) and waits for it.
       stops.push(async () => {
         unobserve();
         await queue.stop();
@@ -64,15 +71,8 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     const pubSub = createAppPubSub();
     const relay = await startEventRelay(database.url, pubSub, log);
     stops.push(() => relay.stop());
-    const seedRunner = new SeedRunner({
-      orm: database.orm,
-      databaseUrl: database.url,
-      log,
-      production: config.env === 'production',
-      maintenanceWorkMem: config.seed.maintenanceWorkMem,
-    });
-    stops.push(() => seedRunner.stop());
-    const services: AppServices = { seedRunner, seedRunsEnabled: config.seedRuns.enabled, seedWorkers: config.seed.workers };
+    const seedRuns = new SeedRunService({ orm: database.orm, log, production: config.env === 'production' });
+    const services: AppServices = { seedRuns, seedRunsEnabled: config.seedRuns.enabled, seedWorkers: config.seed.workers };
     const server = await createGraphQLServer({
       schema: await buildAppSchema(pubSub),
       orm: database.orm,
@@ -85,7 +85,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     const { port } = server.httpServer.address() as AddressInfo;
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info({ url: `${url}/graphql`, startupMs: Date.now() - startedAt }, 'aquagraph is listening');
-    if (config.seed.onEmpty !== 'none') await seedIfEmpty(database.orm.em.fork() as EntityManager, seedRunner, config, log);
+    if (config.seed.onEmpty !== 'none') await seedIfEmpty(database.orm.em.fork() as EntityManager, seedRuns, config, log);
 
     let closing: Promise<void> | undefined;
     return {
@@ -103,23 +103,24 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
 }
 
 /**
- * A newcomer's first `npm start` should show data: on a database without any batch or seed run, start the demo
- * profile in the background (the API answers meanwhile; progress goes to the log). SEED_ON_EMPTY=none turns it off.
+ * A newcomer's first `npm start` should show data: on a database without any batch or seed run, queue the demo
+ * profile like `seedRunStart` does (a queue worker runs it; the API answers meanwhile). SEED_ON_EMPTY=none turns it
+ * off.
  */
-async function seedIfEmpty(em: EntityManager, seedRunner: SeedRunner, config: Config, log: Logger): Promise<void> {
+async function seedIfEmpty(em: EntityManager, seedRuns: SeedRunService, config: Config, log: Logger): Promise<void> {
   const [state] = await em.execute<Array<{ empty: boolean }>>(
     'select not exists (select 1 from batch) and not exists (select 1 from seed_run) as empty',
   );
   if (!state?.empty) return;
   try {
-    const runId = await seedRunner.start({
+    const runId = await seedRuns.start({
       profile: config.seed.onEmpty,
       prngSeed: 1,
       workers: Math.min(config.seed.workers, 2),
       wipe: false,
       requestedBy: 'seed-on-empty',
     });
-    log.info({ runId, profile: config.seed.onEmpty }, 'empty database: seeding the demo profile in the background (SEED_ON_EMPTY=none turns this off)');
+    log.info({ runId, profile: config.seed.onEmpty }, 'empty database: queued a demo seed run (SEED_ON_EMPTY=none turns this off)');
   } catch (error) {
     log.warn({ reason: (error as Error).message }, 'could not start the demo seed run');
   }

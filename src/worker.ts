@@ -5,8 +5,9 @@ import { startQueue } from './jobs/queue.js';
 import { createLogger } from './logger.js';
 
 /**
- * Worker-only process (`npm run worker`): runs queue jobs (recomputes, nightly append, partition maintenance)
- * without HTTP, so workers can run on other machines against the same DATABASE_URL.
+ * Worker-only process (`npm run worker`): runs queue jobs (recomputes, seed runs and their verifications, nightly
+ * append, partition maintenance) without HTTP, so workers can run on other machines against the same DATABASE_URL.
+ * SIGTERM suspends a seed run executing here (it goes back to QUEUED for any worker to resume) before exiting.
  */
 async function main() {
   let config;
@@ -29,6 +30,7 @@ async function main() {
     orm: database.orm,
     log,
     concurrency: config.worker.concurrency,
+    seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
   });
   log.info({ concurrency: config.worker.concurrency }, 'aquagraph worker running');
   let stopping = false;

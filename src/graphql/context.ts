@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import type { Viewer } from './auth.js';
-import type { SeedRunner } from '../modules/runs/seed-runner.js';
+import type { SeedRunService } from '../modules/runs/seed-run.service.js';
 import { Loaders } from './loaders.js';
 
 /** Long-lived application services resolvers may use (one set per app). */
 export interface AppServices {
-  seedRunner: SeedRunner;
+  /** Seed runs: enqueued here, executed by whichever queue worker picks them up. */
+  seedRuns: SeedRunService;
   /** SEED_RUNS_ENABLED: whether seedRunStart/seedRunResume may run. */
   seedRunsEnabled: boolean;
   /** Default worker threads of a seed run. */

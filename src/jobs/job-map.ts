@@ -6,5 +6,11 @@ export interface JobMap {
   nightly_append: Record<string, never>;
   /** Keeps time-series partitions 12 months ahead and checks the DEFAULT partitions. */
   partition_maintenance: Record<string, never>;
+  /** Executes (or resumes) a seed run: the seed_run row holds profile, seed and today. `workers` overrides the row's. */
+  seed_run: { seedRunId: number; workers?: number };
+  /** Verifies a seed run and stores the report on its row. */
+  seed_run_verify: { seedRunId: number; deep: boolean; sampleBatches: number };
+  /** Unlocks seed_run jobs of dead workers so they are resumed now (every minute and at every runner start). */
+  seed_run_rescue: Record<string, never>;
 }
 export type JobName = keyof JobMap;

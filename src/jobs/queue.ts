@@ -6,6 +6,8 @@ import { utcDate } from '../shared/dates.js';
 import type { JobMap } from './job-map.js';
 import { nightlyAppend } from './nightly-append.job.js';
 import { recomputeTask } from './recompute.job.js';
+import { rescueSeedRunJobs } from '../modules/runs/seed-run.service.js';
+import { SeedRunExecutions, seedRunTask, seedRunVerifyTask } from './seed-run.job.js';
 
 export interface QueueOptions {
   connectionString: string;
@@ -14,6 +16,8 @@ export interface QueueOptions {
   concurrency: number;
   /** The engine's asOf for recomputes (the UTC date by default). */
   today?: () => string;
+  /** `maintenance_work_mem` of seed runs' index rebuilds (SEED_MAINTENANCE_WORK_MEM). */
+  seedMaintenanceWorkMem?: string;
 }
 
 /** Adapts graphile-worker's logger to pino. */
@@ -30,12 +34,16 @@ export async function migrateQueue(connectionString: string, log: Logger): Promi
 }
 
 /**
- * Starts the job runner: recompute wake-ups, the nightly append and partition maintenance (cron). Several
- * runners (API processes, `npm run worker` on other machines) can share one database.
+ * Starts the job runner: recompute wake-ups, seed runs and their verifications, the nightly append and partition
+ * maintenance (cron). Several runners (API processes, `npm run worker` on other machines) can share one database.
+ * `stop()` first suspends the seed runs executing here (they go back to QUEUED and their jobs are re-added, for any
+ * runner to resume), then lets the other jobs finish.
  */
 export async function startQueue(options: QueueOptions): Promise<Runner> {
   const { orm, log } = options;
   const today = options.today ?? (() => utcDate(new Date()));
+  const seedRuns = new SeedRunExecutions();
+  const seedDeps = { orm, log, databaseUrl: options.connectionString, maintenanceWorkMem: options.seedMaintenanceWorkMem ?? '512MB' };
   const taskList: TaskList = {
     recompute: recomputeTask({ orm, log, today }) as TaskList[string],
     nightly_append: (async () => {
@@ -47,15 +55,28 @@ export async function startQueue(options: QueueOptions): Promise<Runner> {
         log.error({ defaultPartitionRows: report.defaultPartitionRows }, 'DEFAULT partitions hold rows');
       }
     }) as TaskList[string],
+    seed_run: seedRunTask(seedDeps, seedRuns) as TaskList[string],
+    seed_run_verify: seedRunVerifyTask(seedDeps) as TaskList[string],
+    seed_run_rescue: (async () => {
+      await rescueSeedRunJobs(orm, log);
+    }) as TaskList[string],
   } satisfies Record<keyof JobMap, unknown>;
-  return run({
+  // Runs a dead worker left locked are resumed as soon as any runner starts, not only at the next minute.
+  await rescueSeedRunJobs(orm, log).catch((error: Error) => log.warn({ reason: error.message }, 'seed-run rescue failed'));
+  const runner = await run({
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
     logger: workerLogger(log),
+    // Batched (delay 0) completions are flushed before stop() ends the pool; unbatched ones are fire-and-forget, so
+    // a job finishing during a shutdown (a suspended seed run) could stay locked for graphile-worker's 4 hours.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     taskList,
     // UTC times: nightly append after midnight, partition maintenance before it.
-    crontab: ['15 0 * * * nightly_append ?max=1', '30 23 * * * partition_maintenance ?max=1'].join('\n'),
+    crontab: ['15 0 * * * nightly_append ?max=1', '30 23 * * * partition_maintenance ?max=1', '* * * * * seed_run_rescue ?max=1'].join('\n'),
   });
+  // graphile-worker waits for running jobs on stop; seed runs would take minutes, so they are suspended at once.
+  runner.events.on('pool:gracefulShutdown', () => void seedRuns.suspendAll());
+  return runner;
 }

@@ -12,6 +12,8 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 const PHASES = ['PLANNING', 'INFRASTRUCTURE', 'GENERATING', 'POST_LOAD', 'VERIFYING', 'DONE'];
+/** The content hash of the uninterrupted run of the first test. */
+let firstHash: string;
 
 describe('seed runs over GraphQL', () => {
   it('starts a demo run by mutation and streams ordered progress over WebSocket until it succeeds', async () => {
@@ -21,8 +23,11 @@ describe('seed runs over GraphQL', () => {
     );
     expect(started.errors).toBeUndefined();
     expect(started.data!.seedRunStart.userErrors).toEqual([]);
+    const startedAt = Date.now();
     const run = started.data!.seedRunStart.seedRun!;
     expect(run.profileName).toBe('demo');
+    // The mutation only queued the run; the in-process worker executes it.
+    expect(run.status).toBe('QUEUED');
 
     const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket });
     const snapshots: Array<{ status: string; phase: string; progress: { batchesDone: number; rowsWritten: number } | null }> = [];
@@ -47,6 +52,7 @@ describe('seed runs over GraphQL', () => {
       );
     });
     await client.dispose();
+    console.info(`demo seed run: seedRunStart → SUCCEEDED in ${Date.now() - startedAt} ms`);
 
     expect(snapshots.at(-1)!.status).toBe('SUCCEEDED');
     // Phases never go back, and counters never decrease.
@@ -67,6 +73,7 @@ describe('seed runs over GraphQL', () => {
     expect(after.data!.seedRun.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(after.data!.seedRun.verification.ok).toBe(true);
     expect(after.data!.batches.totalCount).toBe(4);
+    firstHash = after.data!.seedRun.contentHash;
 
     // A second run on the now non-empty database without wipe is refused with a clear message.
     const again = await app.graphql<{ seedRunStart: { seedRun: null; userErrors: Array<{ code: string; message: string }> } }>(
@@ -74,5 +81,60 @@ describe('seed runs over GraphQL', () => {
     );
     expect(again.data!.seedRunStart.userErrors[0]).toMatchObject({ code: 'CONFLICT' });
     expect(again.data!.seedRunStart.userErrors[0]!.message).toMatch(/not empty/);
+  }, 120_000);
+
+  it('cancels a running run by mutation within 5 s and resumes it by mutation to the uninterrupted hash', async () => {
+    const started = await app.graphql<{ seedRunStart: { seedRun: { id: string; status: string } | null; userErrors: Array<{ message: string }> } }>(
+      `mutation { seedRunStart(input: { profile: DEMO, prngSeed: 7, today: "2025-12-31", workers: 1, wipe: true }) {
+         seedRun { id status } userErrors { code message } } }`,
+    );
+    expect(started.data!.seedRunStart.userErrors).toEqual([]);
+    const id = started.data!.seedRunStart.seedRun!.id;
+    const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket });
+    const statuses: string[] = [];
+    let cancelledAfterMs = -1;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not cancelled after 60 s: ${statuses.join(',')}`)), 60_000);
+      let requestedAt = 0;
+      client.subscribe<{ seedRunProgress: { status: string; phase: string; progress: { batchesDone: number } | null } }>(
+        { query: `subscription($id: ID!) { seedRunProgress(seedRunId: $id) { status phase progress { batchesDone } } }`, variables: { id } },
+        {
+          next: ({ data }) => {
+            const snapshot = data!.seedRunProgress;
+            statuses.push(snapshot.status);
+            if (!requestedAt && snapshot.phase === 'GENERATING' && (snapshot.progress?.batchesDone ?? 0) >= 1) {
+              requestedAt = Date.now();
+              void app.graphql(`mutation($id: ID!) { seedRunCancel(input: { seedRunId: $id }) { userErrors { code } } }`, { id }).catch(reject);
+            }
+            if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(snapshot.status)) {
+              clearTimeout(timer);
+              cancelledAfterMs = requestedAt ? Date.now() - requestedAt : -1;
+              resolve();
+            }
+          },
+          error: reject,
+          complete: () => undefined,
+        },
+      );
+    });
+    await client.dispose();
+    expect(statuses.at(-1)).toBe('CANCELLED');
+    expect(cancelledAfterMs).toBeGreaterThanOrEqual(0);
+    expect(cancelledAfterMs).toBeLessThanOrEqual(5_000);
+
+    const resumed = await app.graphql<{ seedRunResume: { seedRun: { status: string } | null; userErrors: unknown[] } }>(
+      `mutation($id: ID!) { seedRunResume(input: { seedRunId: $id, workers: 2 }) { seedRun { status } userErrors { code message } } }`,
+      { id },
+    );
+    expect(resumed.data!.seedRunResume).toEqual({ seedRun: { status: 'QUEUED' }, userErrors: [] });
+    const deadline = Date.now() + 60_000;
+    type Run = { status: string; contentHash: string | null; workers: number } | null;
+    let run: Run = null;
+    while (Date.now() < deadline) {
+      run = (await app.graphql<{ seedRun: Run }>(`query($id: ID!) { seedRun(id: $id) { status contentHash workers } }`, { id })).data!.seedRun;
+      if (run && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(run).toEqual({ status: 'SUCCEEDED', contentHash: firstHash, workers: 2 });
   }, 120_000);
 });

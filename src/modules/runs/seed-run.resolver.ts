@@ -303,7 +303,8 @@ export class SeedRunResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => SeedRunPayload, {
-    description: 'Starts a seed run (ADMIN; server flag SEED_RUNS_ENABLED). Follow it with `seedRunProgress`.',
+    description:
+      'Queues a seed run (ADMIN; server flag SEED_RUNS_ENABLED) and returns it QUEUED; a queue worker (`npm start` in-process or `npm run worker`) executes it. Follow it with `seedRunProgress`.',
   })
   async seedRunStart(
     @Arg('input', () => SeedRunStartInput, { description: 'Profile, seed, today, workers, wipe.' }) input: SeedRunStartInput,
@@ -312,7 +313,7 @@ export class SeedRunResolver {
     const disabled = this.disabled(ctx);
     if (disabled) return disabled;
     try {
-      const runId = await ctx.services.seedRunner.start({
+      const runId = await ctx.services.seedRuns.start({
         profile: input.profile,
         prngSeed: input.prngSeed,
         today: input.today,
@@ -328,19 +329,23 @@ export class SeedRunResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => SeedRunPayload, { description: 'Cancels a run: it stops within 5 s, leaving no partial batch; it can be resumed.' })
+  @Mutation(() => SeedRunPayload, {
+    description: 'Cancels a run: a running one stops within 5 s, leaving no partial batch; a QUEUED one is cancelled at once. It can be resumed.',
+  })
   async seedRunCancel(
     @Arg('input', () => SeedRunCancelInput, { description: 'The run.' }) input: SeedRunCancelInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<SeedRunPayload> {
     const runId = decodeIdOf('SeedRun', input.seedRunId);
     if (runId == null || !(await loadRun(ctx, runId))) return notFound(input.seedRunId);
-    await ctx.services.seedRunner.cancel(runId);
+    await ctx.services.seedRuns.cancel(runId);
     return { seedRun: await loadRun(ctx, runId), userErrors: [] };
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => SeedRunPayload, { description: 'Resumes a cancelled, failed or interrupted run; it ends with the hash of an uninterrupted run.' })
+  @Mutation(() => SeedRunPayload, {
+    description: 'Queues a cancelled, failed or interrupted run again for a queue worker to resume; it ends with the hash of an uninterrupted run.',
+  })
   async seedRunResume(
     @Arg('input', () => SeedRunResumeInput, { description: 'The run.' }) input: SeedRunResumeInput,
     @Ctx() ctx: GraphQLContext,
@@ -350,7 +355,7 @@ export class SeedRunResolver {
     const runId = decodeIdOf('SeedRun', input.seedRunId);
     if (runId == null || !(await loadRun(ctx, runId))) return notFound(input.seedRunId);
     try {
-      await ctx.services.seedRunner.resume(runId, input.workers);
+      await ctx.services.seedRuns.resume(runId, input.workers);
       return { seedRun: await loadRun(ctx, runId), userErrors: [] };
     } catch (error) {
       if (error instanceof SeedRunError) return { seedRun: null, userErrors: [UserError.of(UserErrorCode.CONFLICT, error.message, ['input', 'seedRunId'])] };
@@ -359,14 +364,16 @@ export class SeedRunResolver {
   }
 
   @Authorized(Role.OPERATOR)
-  @Mutation(() => SeedRunPayload, { description: 'Verifies a run now and stores the report (returned in `seedRun.verification`).' })
+  @Mutation(() => SeedRunPayload, {
+    description: 'Queues a verification of a run; a queue worker stores the report (then in `seedRunVerification` and `seedRun.verification`).',
+  })
   async seedRunVerify(
     @Arg('input', () => SeedRunVerifyInput, { description: 'The run and the depth.' }) input: SeedRunVerifyInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<SeedRunPayload> {
     const runId = decodeIdOf('SeedRun', input.seedRunId);
     if (runId == null || !(await loadRun(ctx, runId))) return notFound(input.seedRunId);
-    await ctx.services.seedRunner.verify(runId, input.deep, input.sampleBatches);
+    await ctx.services.seedRuns.verify(runId, input.deep, input.sampleBatches);
     return { seedRun: await loadRun(ctx, runId), userErrors: [] };
   }
 

@@ -1,7 +1,8 @@
 /**
- * The seed-run coordinator (synthetic-farm.md §1, §6, §9): `runSeed(options, progressSink)` is the single entry
- * point of the CLI and the GraphQL mutation. It plans in memory, loads infrastructure, defers the time-series
- * indexes, runs N worker threads that claim and write batches, rebuilds what was deferred, and publishes progress.
+ * The seed-run coordinator (synthetic-farm.md §1, §6, §9): `runSeed(options, progressSink)` is the entry point of
+ * the CLI; the API creates a QUEUED run (`createQueuedSeedRun`) that a queue worker executes with `resumeSeed`. A
+ * run plans in memory, loads infrastructure, defers the time-series indexes, runs N worker threads that claim and
+ * write batches, rebuilds what was deferred, and publishes progress.
  *
  * Locks: a coordinator holds two session advisory locks on a dedicated connection for its whole life: the load
  * lock (one loading run per database) and its run's lock (so a live run cannot be resumed twice; a dead one's
@@ -65,6 +66,11 @@ export class SeedRunError extends Error {
   override name = 'SeedRunError';
 }
 
+/** Refused because another coordinator holds a lock the request needs: worth retrying later. */
+export class SeedRunBusyError extends SeedRunError {
+  override name = 'SeedRunBusyError';
+}
+
 export interface VerifyOptions {
   deep?: boolean;
   sampleBatches?: number;
@@ -117,8 +123,11 @@ export interface SeedRunHandle {
   runId: number;
   /** Resolves when the run is terminal (never rejects: failures are in the result). */
   finished: Promise<SeedRunResult>;
-  /** Request a cancel (same as `cancelSeedRun`). */
-  cancel(): Promise<void>;
+  /**
+   * Stop like a cancel (`cancelSeedRun`), but leave the run QUEUED for a later `resumeSeed`: a queue worker shutting
+   * down. `finished` resolves once the run has stopped.
+   */
+  suspend(): void;
 }
 
 /**
@@ -129,11 +138,17 @@ export async function runSeed(options: RunSeedOptions, progressSink?: ProgressSi
   return (await startSeed(options, progressSink)).finished;
 }
 
-/**
- * Start a seed run: validate, take the locks, create the run row, then continue in the background.
- * @throws SeedRunError when the run is refused (bad options, busy or non-empty database, production)
- */
-export async function startSeed(options: RunSeedOptions, progressSink?: ProgressSink): Promise<SeedRunHandle> {
+/** Validated request of a new run: the resolved profile and its seed, today and worker count. */
+interface ResolvedRequest {
+  name: string;
+  profile: Profile;
+  seed: number;
+  today: string;
+  workers: number;
+}
+
+/** Validate the options of a new run (nothing is read or written). */
+function resolveRequest(options: Omit<RunSeedOptions, 'orm'>): ResolvedRequest {
   const resolved = resolveProfile(options.profile);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new SeedRunError(`--seed must be a uint32, got ${options.seed}`);
@@ -147,6 +162,56 @@ export async function startSeed(options: RunSeedOptions, progressSink?: Progress
   if (options.production && !options.allowProduction) {
     throw new SeedRunError('Refusing to seed a production database: pass --allow-production (allowProduction) to insist');
   }
+  return { name: resolved.name, profile: resolved.profile, seed, today, workers };
+}
+
+function newRunRow(em: EntityManager, request: ResolvedRequest, options: Omit<RunSeedOptions, 'orm'>, status: SeedRunStatus): SeedRun {
+  return em.create(SeedRun, {
+    profileName: request.name,
+    profile: request.profile,
+    profileHash: profileHash(request.profile),
+    prngSeed: request.seed,
+    today: request.today,
+    wipe: options.wipe ?? false,
+    workers: request.workers,
+    status,
+    phase: SeedRunPhase.PLANNING,
+    generatorVersion: GENERATOR_VERSION,
+    engineVersion: ENGINE_VERSION,
+    requestedBy: options.requestedBy ?? null,
+    startedAt: status === SeedRunStatus.QUEUED ? null : new Date(),
+  });
+}
+
+/**
+ * Create a QUEUED run row on the caller's transaction, for a queue worker to execute with `resumeSeed` (the API's
+ * `seedRunStart`). Refused while another run is not terminal, and on a non-empty database without `wipe`; the
+ * partial unique index `seed_run_one_active_unique` refuses a racing second start at commit.
+ * @throws SeedRunError when the run is refused (nothing written)
+ */
+export async function createQueuedSeedRun(tx: EntityManager, options: Omit<RunSeedOptions, 'orm'>): Promise<SeedRun> {
+  const request = resolveRequest(options);
+  const [other] = await tx.find(SeedRun, { status: { $in: [...NON_TERMINAL_SEED_RUN_STATUSES] } }, { orderBy: { id: 'asc' }, limit: 1 });
+  if (other) throw new SeedRunError(`Seed run ${other.id} is in progress (${other.status}): cancel or finish it first`);
+  if (!options.wipe) {
+    const table = await firstNonEmptyTable(await transactionClient(tx));
+    if (table) {
+      throw new SeedRunError(`The database is not empty (table ${table} has rows): seed runs write into empty tables; use --wipe to empty them first`);
+    }
+  }
+  const run = newRunRow(tx, request, options, SeedRunStatus.QUEUED);
+  await tx.flush();
+  return run;
+}
+
+/**
+ * Start a seed run in this process: validate, take the locks, create the run row, then continue in the background
+ * (the CLI; the API enqueues with `createQueuedSeedRun` instead).
+ * @throws SeedRunError when the run is refused (bad options, busy or non-empty database, production)
+ */
+export async function startSeed(options: RunSeedOptions, progressSink?: ProgressSink): Promise<SeedRunHandle> {
+  const request = resolveRequest(options);
+  const { workers } = request;
   const databaseUrl = options.databaseUrl ?? clientUrlOf(options.orm);
   const lock = await openLockClient(databaseUrl);
   try {
@@ -159,36 +224,27 @@ export async function startSeed(options: RunSeedOptions, progressSink?: Progress
         throw new SeedRunError(`The database is not empty (table ${table} has rows): seed runs write into empty tables; use --wipe to empty them first`);
       }
     }
-    const run = em.create(SeedRun, {
-      profileName: resolved.name,
-      profile: resolved.profile,
-      profileHash: profileHash(resolved.profile),
-      prngSeed: seed,
-      today,
-      wipe: options.wipe ?? false,
-      workers,
-      status: SeedRunStatus.RUNNING,
-      phase: SeedRunPhase.PLANNING,
-      generatorVersion: GENERATOR_VERSION,
-      engineVersion: ENGINE_VERSION,
-      requestedBy: options.requestedBy ?? null,
-      startedAt: new Date(),
-    });
+    const run = newRunRow(em, request, options, SeedRunStatus.RUNNING);
     await em.flush();
     await lock.query('select pg_advisory_lock($1, $2)', [SEED_LOCK_CLASS, run.id]);
     const coordinator = new Coordinator({ ...options, workers, databaseUrl }, run.id, lock, progressSink);
-    const finished = coordinator.execute({ profile: resolved.profile, seed, today, wipe: options.wipe ?? false, resume: false });
-    return { runId: run.id, finished, cancel: () => cancelSeedRun(options.orm.em.fork(), run.id).then(() => undefined) };
+    const finished = coordinator.execute({ profile: request.profile, seed: request.seed, today: request.today, wipe: options.wipe ?? false });
+    return handleOf(run.id, coordinator, finished);
   } catch (error) {
     await lock.end().catch(() => undefined);
     throw error;
   }
 }
 
+function handleOf(runId: number, coordinator: Coordinator, finished: Promise<SeedRunResult>): SeedRunHandle {
+  return { runId, finished, suspend: () => coordinator.suspend() };
+}
+
 /**
- * Resume a run that is not live (killed, cancelled or failed): reset CLAIMED and FAILED work items to PLANNED and
+ * Execute a QUEUED run (created by `createQueuedSeedRun`, or queued again by a resume or a worker shutdown), or
+ * resume a run that is not live (killed, cancelled or failed): reset CLAIMED and FAILED work items to PLANNED and
  * continue. The final hash equals that of an uninterrupted run.
- * @throws SeedRunError when the run is live, finished or unknown
+ * @throws SeedRunError when the run is live, finished, unknown, or changed status meanwhile (nothing written)
  */
 export async function resumeSeed(options: ResumeSeedOptions, progressSink?: ProgressSink): Promise<SeedRunHandle> {
   const databaseUrl = options.databaseUrl ?? clientUrlOf(options.orm);
@@ -199,7 +255,7 @@ export async function resumeSeed(options: ResumeSeedOptions, progressSink?: Prog
     for (;;) {
       const { rows } = await lock.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [SEED_LOCK_CLASS, options.runId]);
       if (rows[0]!.locked) break;
-      if (Date.now() > deadline) throw new SeedRunError(`Seed run ${options.runId} is being run by a live coordinator`);
+      if (Date.now() > deadline) throw new SeedRunBusyError(`Seed run ${options.runId} is being run by a live coordinator`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await takeLoadLock(lock);
@@ -211,19 +267,27 @@ export async function resumeSeed(options: ResumeSeedOptions, progressSink?: Prog
     const profile = loadProfile(run.profile);
     if (profileHash(profile) !== run.profileHash) throw new SeedRunError(`Seed run ${run.id}: stored profile does not match its hash`);
     const workers = validateWorkers(options.workers ?? run.workers);
-    run.status = SeedRunStatus.RUNNING;
-    run.workers = workers;
-    run.error = null;
-    run.finishedAt = null;
-    await em.flush();
+    // A queued run that never planned starts from the beginning: its own wipe, or an empty database.
+    const fresh = run.status === SeedRunStatus.QUEUED && (await em.count(SeedRunBatch, { seedRun: run.id })) === 0;
+    if (fresh && !run.wipe) {
+      const table = await firstNonEmptyTable(lock);
+      if (table) throw new SeedRunError(`The database is not empty (table ${table} has rows): seed runs write into empty tables; use --wipe to empty them first`);
+    }
+    // Conditional on the status read: a cancel that arrived meanwhile is not overwritten.
+    const updated = await em.nativeUpdate(
+      SeedRun,
+      { id: run.id, status: run.status },
+      { status: SeedRunStatus.RUNNING, workers, error: null, finishedAt: null, startedAt: run.startedAt ?? new Date() },
+    );
+    if (updated === 0) throw new SeedRunBusyError(`Seed run ${run.id} changed status while resuming`);
     await em.nativeUpdate(
       SeedRunBatch,
       { seedRun: run.id, status: { $in: [SeedRunBatchStatus.CLAIMED, SeedRunBatchStatus.FAILED] } },
       { status: SeedRunBatchStatus.PLANNED, claimedBy: null },
     );
     const coordinator = new Coordinator({ ...options, workers, databaseUrl }, run.id, lock, progressSink);
-    const finished = coordinator.execute({ profile, seed: run.prngSeed, today: run.today, wipe: false, resume: true });
-    return { runId: run.id, finished, cancel: () => cancelSeedRun(options.orm.em.fork(), run.id).then(() => undefined) };
+    const finished = coordinator.execute({ profile, seed: run.prngSeed, today: run.today, wipe: fresh && run.wipe });
+    return handleOf(run.id, coordinator, finished);
   } catch (error) {
     await lock.end().catch(() => undefined);
     throw error;
@@ -295,7 +359,7 @@ async function openLockClient(url: string): Promise<pg.Client> {
 
 async function takeLoadLock(lock: pg.Client): Promise<void> {
   const { rows } = await lock.query<{ locked: boolean }>('select pg_try_advisory_lock($1, 0) as locked', [SEED_LOCK_CLASS]);
-  if (!rows[0]!.locked) throw new SeedRunError('Another seed run is loading this database');
+  if (!rows[0]!.locked) throw new SeedRunBusyError('Another seed run is loading this database');
 }
 
 /**
@@ -306,7 +370,7 @@ async function settleOtherRuns(em: EntityManager, lock: pg.Client, self: number 
   const others = await em.find(SeedRun, { status: { $in: [...NON_TERMINAL_SEED_RUN_STATUSES] }, ...(self === null ? {} : { id: { $ne: self } }) });
   for (const other of others) {
     const { rows } = await lock.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [SEED_LOCK_CLASS, other.id]);
-    if (!rows[0]!.locked) throw new SeedRunError(`Seed run ${other.id} is in progress (${other.status})`);
+    if (!rows[0]!.locked) throw new SeedRunBusyError(`Seed run ${other.id} is in progress (${other.status})`);
     await lock.query('select pg_advisory_unlock($1, $2)', [SEED_LOCK_CLASS, other.id]);
     if (!wipe || self !== null) {
       throw new SeedRunError(`Seed run ${other.id} is ${other.status} but has no live coordinator: resume it with \`seed resume ${other.id}\` or start anew with --wipe`);
@@ -323,7 +387,6 @@ interface ExecuteInput {
   seed: number;
   today: string;
   wipe: boolean;
-  resume: boolean;
 }
 
 interface LiveWorker {
@@ -626,6 +689,14 @@ class Coordinator {
   }
 
   private cancelling: Promise<void> | null = null;
+  /** The stop is a suspension (worker shutdown): the run ends QUEUED, to be resumed, instead of CANCELLED. */
+  private suspending = false;
+
+  /** Stop as a cancel does, but leave the run QUEUED for a later resume (see `SeedRunHandle.suspend`). */
+  suspend(): void {
+    if (!this.cancelling) this.suspending = true;
+    void this.requestCancel();
+  }
 
   /**
    * Cancel: raise the workers' flag; after 4 s cancel their statements; after 4.5 s terminate the threads (their
@@ -636,9 +707,11 @@ class Coordinator {
     this.cancelRequested = true;
     Atomics.store(this.cancelFlag, 0, 1);
     this.cancelling = (async () => {
-      await this.em.fork().nativeUpdate(SeedRun, { id: this.runId, status: SeedRunStatus.RUNNING }, { status: SeedRunStatus.CANCELLING });
-      this.status = SeedRunStatus.CANCELLING;
-      this.message = 'cancelling';
+      if (!this.suspending) {
+        await this.em.fork().nativeUpdate(SeedRun, { id: this.runId, status: SeedRunStatus.RUNNING }, { status: SeedRunStatus.CANCELLING });
+        this.status = SeedRunStatus.CANCELLING;
+      }
+      this.message = this.suspending ? 'suspending: the worker is shutting down' : 'cancelling';
       await this.publish(true).catch(() => undefined);
       await this.stopWorkers();
     })();
@@ -671,9 +744,18 @@ class Coordinator {
     await this.requestCancel();
     const em = this.em.fork();
     await em.nativeUpdate(SeedRunBatch, { seedRun: this.runId, status: SeedRunBatchStatus.CLAIMED }, { status: SeedRunBatchStatus.PLANNED, claimedBy: null });
-    await em.nativeUpdate(SeedRun, { id: this.runId }, { status: SeedRunStatus.CANCELLED, finishedAt: new Date() });
-    this.status = SeedRunStatus.CANCELLED;
-    this.message = 'cancelled; resume with `seed resume ' + this.runId + '`';
+    // A suspension yields to a cancel requested meanwhile (the row says CANCELLING).
+    const suspended =
+      this.suspending &&
+      (await em.nativeUpdate(SeedRun, { id: this.runId, status: SeedRunStatus.RUNNING }, { status: SeedRunStatus.QUEUED })) > 0;
+    if (suspended) {
+      this.status = SeedRunStatus.QUEUED;
+      this.message = 'suspended by a worker shutdown; queued to resume';
+    } else {
+      await em.nativeUpdate(SeedRun, { id: this.runId }, { status: SeedRunStatus.CANCELLED, finishedAt: new Date() });
+      this.status = SeedRunStatus.CANCELLED;
+      this.message = 'cancelled; resume with `seed resume ' + this.runId + '`';
+    }
     await this.publish(true);
     return this.result(null, null, null);
   }
