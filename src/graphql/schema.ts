@@ -79,6 +79,8 @@ import { LiceCountCreateResolver } from '../modules/events/lice-count-create.res
 import { TreatmentCreateResolver } from '../modules/events/treatment-create.resolver.js';
 import { FeedingEvent } from '../modules/feed/feeding-event.entity.js';
 import { TransferCreateResolver } from '../modules/transfer/transfer-create.resolver.js';
+import { TransferEditResolver } from '../modules/transfer/transfer-edit.resolver.js';
+import { PlacementCreateResolver } from '../modules/batch/placement-create.resolver.js';
 import { TransferWorkflowResolver } from '../modules/transfer/transfer-query.resolver.js';
 import { TransferWorkflow } from '../modules/transfer/transfer.entity.js';
 import { FeedingEventResolver, FeedQueryResolver } from '../modules/feed/feeding-event-query.resolver.js';
@@ -159,6 +161,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ViewerResolver,
   BatchCreateResolver,
   TransferCreateResolver,
+  TransferEditResolver,
+  PlacementCreateResolver,
   HarvestCreateResolver,
   AssignmentCloseResolver,
   EventCreateResolver,

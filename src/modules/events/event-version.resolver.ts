@@ -5,6 +5,7 @@ import { GrowthSample } from './growth-sample.entity.js';
 import { LiceCount } from './lice-count.entity.js';
 import { MortalityEvent } from './mortality.entity.js';
 import { Treatment } from './treatment.entity.js';
+import { TransferAction } from '../transfer/transfer.entity.js';
 
 /**
  * `version` of an editable operational event (data-model.md §1 Bookkeeping): the optimistic-locking counter a
@@ -25,7 +26,10 @@ function versionResolver<T extends { version: number }>(type: ClassType<T>): Fun
   return VersionResolver;
 }
 
-/** The `version` field resolvers of the events edited through growthSampleUpdate, mortalityEventUpdate, feedingEventUpdate and friends. */
-export const EVENT_VERSION_RESOLVERS: Function[] = [GrowthSample, MortalityEvent, FeedingEvent, Treatment, LiceCount].map((type) =>
+/**
+ * The `version` field resolvers of the events edited through growthSampleUpdate, mortalityEventUpdate,
+ * feedingEventUpdate and friends, and of transfers (transferComplete, transferUpdate, transferCancel).
+ */
+export const EVENT_VERSION_RESOLVERS: Function[] = [GrowthSample, MortalityEvent, FeedingEvent, Treatment, LiceCount, TransferAction].map((type) =>
   versionResolver(type as ClassType<{ version: number }>),
 );

@@ -1,12 +1,12 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { txQuery } from '../../db/raw-sql.js';
 import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
 import { addDays } from '../../shared/dates.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import type { Batch } from '../batch/batch.entity.js';
-import { AssignmentCloseReason, ContainerHierarchyRole, TransferStatus } from '../enums.js';
+import { AssignmentCloseReason, TransferStatus } from '../enums.js';
+import type { DirtyMarkInput } from '../growth/recompute.service.js';
 import { Container } from '../infrastructure/container.entity.js';
+import { lockFreeContainer } from '../operations/containers.js';
 import type { WriteResult } from '../operations/operation.js';
 import {
   assertNoActivityFrom,
@@ -52,91 +52,34 @@ export function checkTransferInput(input: TransferCreateInput): UserError[] {
 /**
  * Records a transfer (data-model.md §2.4 rules, §6.4): locks the batch row first, then (for a new destination)
  * the destination container, so concurrent transfers into one container serialise and all but the first find
- * it occupied. For a COMPLETED transfer the count is checked against a fresh series: the batch is recomputed
- * inline under its lock and the source's population at the end of the day before, less what is already booked
- * out that day, must cover transferred fish plus transfer deaths. Marks the source dirty from the day before
- * and the destination from the transfer day (growth-engine.md §6).
+ * it occupied. For a COMPLETED transfer the count is checked against a fresh series (`checkCompletedTransfer`).
+ * Marks the source dirty from the day before and the destination from the transfer day (growth-engine.md §6).
  */
 export async function createTransfer(tx: EntityManager, input: TransferCreateInput, viewerName: string): Promise<TransferCreateResult> {
   const completed = input.status === TransferStatus.COMPLETED;
   const dayField = completed ? 'executionDate' : 'plannedDate';
   const day = (completed ? input.executionDate : input.plannedDate)!;
   const { assignment: source, batch } = await lockAssignment(tx, input.sourceAssignmentId, 'sourceAssignmentId');
-  if (day <= source.assignmentDate) {
-    reject(UserErrorCode.VALIDATION, `${dayField} ${day} must be after the source assignment began (${source.assignmentDate})`, dayField);
-  }
-  if (source.departureDate && day > source.departureDate) {
-    reject(UserErrorCode.VALIDATION, `${dayField} ${day} is after the source assignment departed (${source.departureDate})`, dayField);
-  }
+  assertSourceDay(source, day, dayField);
 
   const destination = input.destAssignmentId
     ? await existingDestination(tx, input.destAssignmentId, batch, source, day, dayField)
     : await newDestination(tx, input, source, day);
 
-  let sourcePopulationBefore: number | null = null;
-  let transferredBiomassKg: number | null = null;
-  let arrivalWeightG: number | null = input.measuredAvgWeightG ?? null;
-  if (completed) {
-    const eve = addDays(day, -1);
-    const fresh = await freshPopulation(tx, batch.id, source.id, day, 'transferredCount');
-    const leaving = input.transferredCount + input.mortalityDuringTransfer;
-    if (leaving > fresh.available) {
-      reject(
-        UserErrorCode.INSUFFICIENT_POPULATION,
-        `The source holds ${fresh.populationBefore} fish at the end of ${eve}` +
-          (fresh.bookedOutflows > 0 ? ` and ${fresh.bookedOutflows} of them already leave on ${day}` : '') +
-          `: ${fresh.available} can leave, not ${leaving} (${input.transferredCount} transferred + ${input.mortalityDuringTransfer} died in transfer)`,
-        'transferredCount',
-      );
-    }
-    sourcePopulationBefore = fresh.populationBefore;
-    arrivalWeightG ??= fresh.avgWeightG;
-    if (arrivalWeightG != null) {
-      const arrivingKg = (input.transferredCount * arrivalWeightG) / 1000;
-      const presentKg = destination.existing ? (fresh.rowOf(destination.existing.id, eve)?.biomassKg ?? 0) : 0;
-      if (presentKg + arrivingKg > destination.container.maxBiomassKg) {
-        reject(
-          UserErrorCode.CAPACITY_EXCEEDED,
-          `${input.transferredCount} fish of ${roundTo(arrivalWeightG, 2)} g (${arrivingKg.toFixed(2)} kg)` +
-            (presentKg > 0 ? ` on top of ${presentKg.toFixed(2)} kg already there` : '') +
-            ` exceed the ${destination.container.maxBiomassKg} kg allowed in ${destination.container.name}`,
-          'transferredCount',
-        );
-      }
-      transferredBiomassKg = roundTo(arrivingKg, 2);
-    }
-    if (input.emptiesSource) {
-      if (source.departureDate && source.departureDate !== day) {
-        reject(UserErrorCode.VALIDATION, `The source assignment already departed on ${source.departureDate}`, 'emptiesSource');
-      }
-      await assertNoActivityFrom(tx, source, day, 'emptiesSource');
-      source.departureDate = day;
-      source.closeReason = AssignmentCloseReason.TRANSFERRED;
-    }
-  }
+  const checked = completed ? await checkCompletedTransfer(tx, batch, source, destination, day, input) : null;
 
   let dest: BatchContainerAssignment;
   if (destination.existing) {
     dest = destination.existing;
-    // The opening snapshot counts every arrival on the first day (a merge of several sources).
-    if (completed && day === dest.assignmentDate) {
-      const before = dest.openingPopulation;
-      dest.openingPopulation = before + input.transferredCount;
-      if (arrivalWeightG != null) {
-        dest.openingAvgWeightG =
-          dest.openingAvgWeightG != null && before > 0
-            ? roundTo((dest.openingAvgWeightG * before + arrivalWeightG * input.transferredCount) / dest.openingPopulation, 4)
-            : roundTo(arrivalWeightG, 4);
-      }
-    }
+    if (checked) addArrivalToOpening(dest, day, input.transferredCount, checked.arrivalWeightG);
   } else {
     dest = tx.create(BatchContainerAssignment, {
       batch,
       container: destination.container,
       lifecycleStage: destination.stage!,
       assignmentDate: day,
-      openingPopulation: completed ? input.transferredCount : 0,
-      openingAvgWeightG: completed && arrivalWeightG != null ? roundTo(arrivalWeightG, 4) : null,
+      openingPopulation: checked ? input.transferredCount : 0,
+      openingAvgWeightG: checked && checked.arrivalWeightG != null ? roundTo(checked.arrivalWeightG, 4) : null,
     });
   }
 
@@ -149,8 +92,8 @@ export async function createTransfer(tx: EntityManager, input: TransferCreateInp
     executionDate: completed ? day : null,
     transferredCount: input.transferredCount,
     mortalityDuringTransfer: input.mortalityDuringTransfer,
-    sourcePopulationBefore,
-    transferredBiomassKg,
+    sourcePopulationBefore: checked?.sourcePopulationBefore ?? null,
+    transferredBiomassKg: checked?.transferredBiomassKg ?? null,
     transferMethod: input.transferMethod ?? null,
     measuredAvgWeightG: input.measuredAvgWeightG != null ? roundTo(input.measuredAvgWeightG, 2) : null,
     measuredSampleSize: input.measuredSampleSize ?? null,
@@ -165,14 +108,118 @@ export async function createTransfer(tx: EntityManager, input: TransferCreateInp
     resource: { type: 'TransferAction', id: action.id },
     sourceAssignmentId: source.id,
     destAssignmentId: dest.id,
-    marks: [
-      { assignmentId: source.id, date: addDays(day, -1) },
-      { assignmentId: dest.id, date: day },
-    ],
+    marks: transferMarks(source.id, dest.id, day),
   };
 }
 
-interface Destination {
+/** Dirty marks of a transfer on `day` (growth-engine.md §6): the source from the day before, the destination from the day. */
+export function transferMarks(sourceId: number, destId: number, day: string): DirtyMarkInput[] {
+  return [
+    { assignmentId: sourceId, date: addDays(day, -1) },
+    { assignmentId: destId, date: day },
+  ];
+}
+
+/** The transfer day must fall after the source began and not after it departed (VALIDATION on `dayField`). */
+export function assertSourceDay(source: BatchContainerAssignment, day: string, dayField: string): void {
+  if (day <= source.assignmentDate) {
+    reject(UserErrorCode.VALIDATION, `${dayField} ${day} must be after the source assignment began (${source.assignmentDate})`, dayField);
+  }
+  if (source.departureDate && day > source.departureDate) {
+    reject(UserErrorCode.VALIDATION, `${dayField} ${day} is after the source assignment departed (${source.departureDate})`, dayField);
+  }
+}
+
+/** The engine-relevant facts of a COMPLETED transfer. */
+export interface CompletedTransferFacts {
+  transferredCount: number;
+  mortalityDuringTransfer: number;
+  measuredAvgWeightG?: number | null;
+  emptiesSource: boolean;
+}
+
+/** What the checks of a COMPLETED transfer found, for its snapshots. */
+export interface CompletedTransferCheck {
+  /** Source population at the end of the day before (informational snapshot). */
+  sourcePopulationBefore: number;
+  /** Biomass moved, kg (null without any weight). */
+  transferredBiomassKg: number | null;
+  /** Arrival weight, g: the measured one, else the source's on the day before. */
+  arrivalWeightG: number | null;
+}
+
+/**
+ * The checks and source effects of fish moving on `day` (transferCreate with status COMPLETED, transferComplete):
+ * the batch is recomputed inline under its lock (the caller holds it) and the source's population at the end of the
+ * day before, less what is already booked out that day, must cover transferred fish plus transfer deaths
+ * (INSUFFICIENT_POPULATION); the destination's biomass on the eve plus the arriving fish must fit its container
+ * (CAPACITY_EXCEEDED); `emptiesSource` ends the source on the day (TRANSFERRED) when nothing of it is dated later.
+ */
+export async function checkCompletedTransfer(
+  tx: EntityManager,
+  batch: Batch,
+  source: BatchContainerAssignment,
+  destination: Destination,
+  day: string,
+  facts: CompletedTransferFacts,
+): Promise<CompletedTransferCheck> {
+  const eve = addDays(day, -1);
+  const fresh = await freshPopulation(tx, batch.id, source.id, day, 'transferredCount');
+  const leaving = facts.transferredCount + facts.mortalityDuringTransfer;
+  if (leaving > fresh.available) {
+    reject(
+      UserErrorCode.INSUFFICIENT_POPULATION,
+      `The source holds ${fresh.populationBefore} fish at the end of ${eve}` +
+        (fresh.bookedOutflows > 0 ? ` and ${fresh.bookedOutflows} of them already leave on ${day}` : '') +
+        `: ${fresh.available} can leave, not ${leaving} (${facts.transferredCount} transferred + ${facts.mortalityDuringTransfer} died in transfer)`,
+      'transferredCount',
+    );
+  }
+  const arrivalWeightG = facts.measuredAvgWeightG ?? fresh.avgWeightG;
+  let transferredBiomassKg: number | null = null;
+  if (arrivalWeightG != null) {
+    const arrivingKg = (facts.transferredCount * arrivalWeightG) / 1000;
+    const presentKg = destination.existing ? (fresh.rowOf(destination.existing.id, eve)?.biomassKg ?? 0) : 0;
+    if (presentKg + arrivingKg > destination.container.maxBiomassKg) {
+      reject(
+        UserErrorCode.CAPACITY_EXCEEDED,
+        `${facts.transferredCount} fish of ${roundTo(arrivalWeightG, 2)} g (${arrivingKg.toFixed(2)} kg)` +
+          (presentKg > 0 ? ` on top of ${presentKg.toFixed(2)} kg already there` : '') +
+          ` exceed the ${destination.container.maxBiomassKg} kg allowed in ${destination.container.name}`,
+        'transferredCount',
+      );
+    }
+    transferredBiomassKg = roundTo(arrivingKg, 2);
+  }
+  if (facts.emptiesSource) {
+    if (source.departureDate && source.departureDate !== day) {
+      reject(UserErrorCode.VALIDATION, `The source assignment already departed on ${source.departureDate}`, 'emptiesSource');
+    }
+    await assertNoActivityFrom(tx, source, day, 'emptiesSource');
+    source.departureDate = day;
+    source.closeReason = AssignmentCloseReason.TRANSFERRED;
+  }
+  return { sourcePopulationBefore: fresh.populationBefore, transferredBiomassKg, arrivalWeightG };
+}
+
+/**
+ * Adds fish arriving on an existing assignment's first day to its opening snapshot: it counts every arrival on
+ * that day (placements and incoming transfers, a merge of several sources). Later arrivals are top-ups.
+ */
+export function addArrivalToOpening(dest: BatchContainerAssignment, day: string, count: number, avgWeightG: number | null): void {
+  if (day !== dest.assignmentDate) return;
+  const before = dest.openingPopulation;
+  dest.openingPopulation = before + count;
+  if (avgWeightG != null) {
+    dest.openingAvgWeightG =
+      dest.openingAvgWeightG != null && before > 0
+        ? roundTo((dest.openingAvgWeightG * before + avgWeightG * count) / dest.openingPopulation, 4)
+        : roundTo(avgWeightG, 4);
+  }
+}
+
+/** Where a transfer's fish go. */
+export interface Destination {
   container: Container;
   /** The existing destination assignment, or null for a new one in `container`. */
   existing: BatchContainerAssignment | null;
@@ -194,19 +241,23 @@ async function existingDestination(
   if (!dest) reject(UserErrorCode.NOT_FOUND, `No assignment with id ${globalId}`, 'destAssignmentId');
   if (dest.batch.id !== batch.id) reject(UserErrorCode.VALIDATION, 'The destination assignment belongs to another batch', 'destAssignmentId');
   if (dest.id === source.id) reject(UserErrorCode.VALIDATION, 'The source and destination are the same assignment', 'destAssignmentId');
+  assertDestinationDay(dest, day, dayField);
+  return { container: await tx.findOneOrFail(Container, dest.container.id), existing: dest, stage: null };
+}
+
+/** The transfer day must lie inside the destination's interval [assignmentDate, departureDate) (VALIDATION on `dayField`). */
+export function assertDestinationDay(dest: BatchContainerAssignment, day: string, dayField: string): void {
   if (day < dest.assignmentDate) {
     reject(UserErrorCode.VALIDATION, `${dayField} ${day} is before the destination assignment began (${dest.assignmentDate})`, dayField);
   }
   if (dest.departureDate && day >= dest.departureDate) {
     reject(UserErrorCode.VALIDATION, `${dayField} ${day} is not before the destination assignment departed (${dest.departureDate})`, dayField);
   }
-  return { container: await tx.findOneOrFail(Container, dest.container.id), existing: dest, stage: null };
 }
 
 /**
- * A container for a new destination assignment from the transfer day: locked FOR UPDATE (after the batch), then
- * checked free on [day, ∞) in a separate statement, which sees an assignment committed by an earlier lock
- * holder (STACK.md locking facts). The exclusion constraint stays the proof.
+ * A container for a new destination assignment from the transfer day (`lockFreeContainer`: locked after the batch,
+ * then checked free on [day, ∞)), with the stage on arrival (default: the source's).
  */
 async function newDestination(tx: EntityManager, input: TransferCreateInput, source: BatchContainerAssignment, day: string): Promise<Destination> {
   const sourceStage = await tx.findOneOrFail(LifecycleStage, source.lifecycleStage.id);
@@ -218,34 +269,18 @@ async function newDestination(tx: EntityManager, input: TransferCreateInput, sou
     stage = found;
   }
   const containerId = decodeOrReject('Container', input.destContainerId!, 'container', 'destContainerId');
-  const container = await tx.findOne(Container, containerId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-  if (!container) reject(UserErrorCode.NOT_FOUND, `No container with id ${input.destContainerId}`, 'destContainerId');
-  if (container.id === source.container.id) {
+  if (containerId === source.container.id) {
     reject(UserErrorCode.VALIDATION, 'The destination container is the source assignment\'s own container', 'destContainerId');
   }
-  if (container.hierarchyRole !== ContainerHierarchyRole.HOLDING) {
-    reject(UserErrorCode.CONFLICT, `Container ${container.name} is STRUCTURAL and cannot hold fish`, 'destContainerId');
-  }
-  if (!container.active) reject(UserErrorCode.CONFLICT, `Container ${container.name} is not active`, 'destContainerId');
-  const { rows } = await txQuery<{ batch_id: number; batch_number: string; assignment_date: string; departure_date: string | null }>(
+  const container = await lockFreeContainer(
     tx,
-    `select a.batch_id, b.batch_number, a.assignment_date, a.departure_date
-       from batch_container_assignment a join batch b on b.id = a.batch_id
-      where a.container_id = $1 and (a.departure_date is null or a.departure_date > $2)
-      order by a.assignment_date limit 1`,
-    [container.id, day],
+    input.destContainerId!,
+    containerId,
+    source.batch.id,
+    day,
+    'transfer into it with destAssignmentId',
+    'destContainerId',
   );
-  const occupant = rows[0];
-  if (occupant) {
-    const span = `from ${occupant.assignment_date}${occupant.departure_date ? ` to ${occupant.departure_date}` : ''}`;
-    reject(
-      UserErrorCode.CONFLICT,
-      occupant.batch_id === source.batch.id
-        ? `Container ${container.name} already holds an assignment of this batch ${span}: transfer into it with destAssignmentId`
-        : `Container ${container.name} is occupied by batch ${occupant.batch_number} ${span}`,
-      'destContainerId',
-    );
-  }
   return { container, existing: null, stage };
 }
 
