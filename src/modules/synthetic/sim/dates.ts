@@ -2,6 +2,7 @@
  * Calendar helpers on UTC epoch days (whole days since 1970-01-01). The simulator never reads the
  * clock: every date is derived from the profile or the caller's `today`.
  */
+import { dateOf } from '../../growth/engine/dates.js';
 
 /** A UTC calendar date as whole days since 1970-01-01. */
 export type EpochDay = number;
@@ -25,9 +26,7 @@ export function parseIsoDate(text: string): EpochDay {
 }
 
 /** Format an epoch day as `YYYY-MM-DD`. */
-export function formatIsoDate(day: EpochDay): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
+export const formatIsoDate: (day: EpochDay) => string = dateOf;
 
 /** UTC calendar year of an epoch day. */
 export function yearOf(day: EpochDay): number {

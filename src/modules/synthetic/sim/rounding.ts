@@ -4,30 +4,20 @@
  * PostgreSQL rounds numeric half away from zero, so rounding is never left to SQL.
  */
 
-const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+import { roundHalfEven as engineRoundHalfEven } from '../../growth/engine/rounding.js';
 
 /**
- * `x` rounded half-even to `decimals` (0–8) fraction digits, decided on `String(x)`.
+ * `x` rounded half-even to `decimals` (0–8) fraction digits, decided on `String(x)`: the engine's rounder, so
+ * stored simulator values and engine values round identically. Throws where the engine would pass a value through.
  * Vectors: 2.675 → 2.68, 0.125 → 0.12, 0.375 → 0.38, 101.785 → 101.78, 2.5 → 2, 3.5 → 4.
  */
 export function roundHalfEven(x: number, decimals: number): number {
   if (!Number.isFinite(x)) throw new Error(`Cannot round non-finite value ${x}`);
-  const scale = POWERS_OF_TEN[decimals];
-  if (scale === undefined) throw new Error(`Unsupported decimals ${decimals}`);
-  const magnitude = Math.abs(x);
-  const scaled = magnitude * scale;
-  const floor = Math.floor(scaled);
-  const distanceFromTie = scaled - floor - 0.5;
-  // Fast path: far from a decimal tie, the binary product decides exactly like the string would.
-  // integer / 10^d is correctly rounded, i.e. the same double that parsing the decimal text gives.
-  if (Math.abs(distanceFromTie) > 1e-6 && scaled < 2 ** 52) {
-    const rounded = (distanceFromTie > 0 ? floor + 1 : floor) / scale;
-    return x < 0 && rounded !== 0 ? -rounded : rounded;
-  }
-  return roundHalfEvenOnString(x, decimals);
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 8) throw new Error(`Unsupported decimals ${decimals}`);
+  return engineRoundHalfEven(x, decimals);
 }
 
-/** The reference implementation: decimal string arithmetic on `String(x)`. */
+/** An independent reference (decimal digit arithmetic on `String(x)`), the oracle the property tests compare with. */
 export function roundHalfEvenOnString(x: number, decimals: number): number {
   const negative = x < 0;
   const { digits, pointIndex } = decimalDigits(Math.abs(x));
