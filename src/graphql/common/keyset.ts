@@ -198,3 +198,18 @@ export async function sqlPaginate<T extends { id: number }>(
     });
   return pageOf(edges, rows.length > first, after, countTotal);
 }
+
+/**
+ * An ORM condition as an SQL condition on the id column of a raw-SQL page (`a.id in (select id … where …)`), so a
+ * list can keep one filter written for the ORM and still sort on keys the ORM cannot express; null when empty.
+ */
+export function entityIdCondition<T extends object>(
+  em: SqlEntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  idColumn: string,
+): SqlFragment | null {
+  if (Object.keys(where).length === 0) return null;
+  const { sql, bindings } = em.createQueryBuilder(entity, 'f').select('f.id').where(where as never).getKnexQuery().toSQL();
+  return { sql: `${idColumn} in (${sql})`, params: [...bindings] };
+}

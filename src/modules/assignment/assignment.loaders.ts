@@ -3,6 +3,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { Loaders } from '../../graphql/loaders.js';
 import { findReadOnly } from '../../db/read-only-entities.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
+import type { ContainerCategory } from '../enums.js';
 import { BatchContainerAssignment } from './assignment.entity.js';
 
 /** Key of `assignmentsByBatch`: the batch plus every argument that changes the result. */
@@ -15,11 +16,19 @@ export interface AssignmentsByBatchKey {
   to?: string | null;
   /** Only assignments without a departure date. */
   openOnly?: boolean;
+  /** Only assignments whose arrival stage is one of these (an empty list matches nothing). */
+  stageIds?: readonly number[] | null;
+  /** Only assignments in containers of these categories (an empty list matches nothing). */
+  containerCategories?: readonly ContainerCategory[] | null;
 }
 
-const argsKey = (key: AssignmentsByBatchKey) => `${key.activeOn ?? ''}|${key.from ?? ''}|${key.to ?? ''}|${key.openOnly ? 1 : 0}`;
+/** A list argument in a cache key: absent (no condition) and empty (matches nothing) must differ. */
+const listKey = (values: readonly unknown[] | null | undefined) => (values ? `[${values.join(',')}]` : '');
 
-/** Interval predicates on [assignment_date, departure_date) (data-model.md §6.6). */
+const argsKey = (key: AssignmentsByBatchKey) =>
+  `${key.activeOn ?? ''}|${key.from ?? ''}|${key.to ?? ''}|${key.openOnly ? 1 : 0}|${listKey(key.stageIds)}|${listKey(key.containerCategories)}`;
+
+/** Interval predicates on [assignment_date, departure_date) (data-model.md §6.6), and the stage and container category filter. */
 function intervalFilter(key: AssignmentsByBatchKey): FilterQuery<BatchContainerAssignment> {
   const conditions: FilterQuery<BatchContainerAssignment>[] = [];
   if (key.openOnly) conditions.push({ departureDate: null });
@@ -29,11 +38,13 @@ function intervalFilter(key: AssignmentsByBatchKey): FilterQuery<BatchContainerA
   }
   if (key.to) conditions.push({ assignmentDate: { $lte: key.to } });
   if (key.from) conditions.push({ $or: [{ departureDate: null }, { departureDate: { $gt: key.from } }] });
+  if (key.stageIds) conditions.push({ lifecycleStage: { $in: [...key.stageIds] } });
+  if (key.containerCategories) conditions.push({ container: { containerType: { category: { $in: [...key.containerCategories] } } } });
   return conditions.length ? { $and: conditions } : {};
 }
 
 export const assignmentLoaders = {
-  /** `batch_id = ANY(…)` plus the interval predicate: one statement per distinct argument set in a request. */
+  /** `batch_id = ANY(…)` plus the interval and filter predicates: one statement per distinct argument set in a request. */
   assignmentsByBatch: (l: Loaders) =>
     l.memoize(
       'assignmentsByBatch',

@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, registerEnumType } from 'type-graphql';
 import { DateRange } from '../../graphql/common/date-range.js';
 import { SortDirection } from '../../graphql/common/sort.js';
-import { BatchStatus } from '../enums.js';
+import { BatchStatus, ContainerCategory } from '../enums.js';
 
 @InputType({ description: 'An inclusive numeric range; either end may be left open.' })
 export class NumberRange {
@@ -79,4 +79,13 @@ export class BatchOrder {
 
   @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' })
   direction: SortDirection = SortDirection.ASC;
+}
+
+@InputType({ description: 'Conditions on the assignments of one batch (`Batch.assignments`); all given conditions must hold.' })
+export class BatchAssignmentFilter {
+  @Field(() => [ID], { nullable: true, description: 'Only assignments whose arrival stage is one of these (global ids).' })
+  stageIds?: string[];
+
+  @Field(() => [ContainerCategory], { nullable: true, description: 'Only assignments in containers of these categories.' })
+  containerCategories?: ContainerCategory[];
 }

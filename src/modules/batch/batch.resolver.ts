@@ -14,7 +14,7 @@ import { assignmentLoaders } from '../assignment/assignment.loaders.js';
 import { Species } from '../species/species.entity.js';
 import { Batch, BatchCreation } from './batch.entity.js';
 import { BatchPlacement } from './batch-placement.entity.js';
-import { BatchFilter, BatchOrder, BatchOrderField } from './batch.inputs.js';
+import { BatchAssignmentFilter, BatchFilter, BatchOrder, BatchOrderField } from './batch.inputs.js';
 import { utcDate } from '../../shared/dates.js';
 import { batchLoaders } from './batch.loaders.js';
 
@@ -210,7 +210,8 @@ export class BatchResolver {
   }
 
   @FieldResolver(() => [BatchContainerAssignment], {
-    description: 'Container assignments of the batch by arrival date, optionally only those active on a day or overlapping a range.',
+    description:
+      'Container assignments of the batch by arrival date, optionally only those active on a day or overlapping a range, and matching a filter.',
   })
   assignments(
     @Root() batch: Batch,
@@ -218,12 +219,15 @@ export class BatchResolver {
     activeOn: string | undefined,
     @Arg('range', () => DateRange, { nullable: true, description: 'Only assignments overlapping this range.' })
     range: DateRange | undefined,
+    @Arg('filter', () => BatchAssignmentFilter, { nullable: true, description: 'Further conditions on the assignments.' })
+    filter: BatchAssignmentFilter | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<BatchContainerAssignment[]> {
     assertDateRange(range, 'range');
+    const stageIds = filter?.stageIds ? decodeIds('LifecycleStage', filter.stageIds, 'filter.stageIds') : undefined;
     return assignmentLoaders
       .assignmentsByBatch(ctx.loaders)
-      .load({ batchId: batch.id, activeOn, from: range?.from, to: range?.to });
+      .load({ batchId: batch.id, activeOn, from: range?.from, to: range?.to, stageIds, containerCategories: filter?.containerCategories });
   }
 
   @FieldResolver(() => [BatchContainerAssignment], { description: 'Assignments without a departure date.' })

@@ -1,5 +1,5 @@
 import type { EntityClass, FilterQuery } from '@mikro-orm/core';
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, registerEnumType, Resolver, Root } from 'type-graphql';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import { assertDateRange } from '../../graphql/common/date-range.js';
 import { paginate, sqlIn, sqlPaginate, type OrderKey, type SqlFragment, type SqlOrderKey, type SqlPageSpec } from '../../graphql/common/keyset.js';
@@ -58,16 +58,37 @@ class RecomputeJobFilter {
   statuses?: RecomputeJobStatus[];
 }
 
+export enum RecomputeJobOrderField {
+  REQUESTED_AT = 'REQUESTED_AT',
+}
+registerEnumType(RecomputeJobOrderField, {
+  name: 'RecomputeJobOrderField',
+  description: 'Sortable fields of recompute jobs.',
+  valuesConfig: { REQUESTED_AT: { description: 'When the job was queued (microsecond precision).' } },
+});
+
+@InputType({ description: 'One sort key for `recomputeJobs`; the id is always appended as a tie-breaker.' })
+class RecomputeJobOrder {
+  @Field(() => RecomputeJobOrderField, { description: 'Field to sort by.' })
+  field!: RecomputeJobOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' })
+  direction: SortDirection = SortDirection.ASC;
+}
+
 @ArgsType()
 class RecomputeJobListArgs {
   @Field(() => Int, { nullable: true, description: `Page size (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.maxEntities}).` })
   first?: number;
 
-  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })
+  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts (`pageInfo.endCursor`; only valid with the same orderBy).' })
   after?: string;
 
   @Field(() => RecomputeJobFilter, { nullable: true, description: 'Conditions.' })
   filter?: RecomputeJobFilter;
+
+  @Field(() => [RecomputeJobOrder], { nullable: true, description: 'Sort keys (default: newest first, by id).' })
+  orderBy?: RecomputeJobOrder[];
 }
 
 const isDay = (value: string | number | null) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
@@ -219,7 +240,7 @@ const TreatmentConnection = connectionOf('Treatment', Treatment, 'A page of trea
 const LiceCountConnection = connectionOf('LiceCount', LiceCount, 'A page of lice counts.');
 const TransferConnection = connectionOf('TransferAction', TransferAction, 'A page of transfer actions.');
 const HarvestConnection = connectionOf('HarvestEvent', HarvestEvent, 'A page of harvests.');
-const RecomputeJobConnection = connectionOf('RecomputeJob', RecomputeJob, 'A page of recompute jobs, newest first.');
+const RecomputeJobConnection = connectionOf('RecomputeJob', RecomputeJob, 'A page of recompute jobs.');
 
 @Resolver()
 export class EventsQueryResolver {
@@ -260,12 +281,23 @@ export class EventsQueryResolver {
     return new LiceCountConnection(await assignmentEventPage(ctx, LiceCount, 'countDate', LICE_COUNT_KEYS, args, extra));
   }
 
-  @Query(() => RecomputeJobConnection, { description: 'Recompute jobs, newest first.' })
+  @Query(() => RecomputeJobConnection, { description: 'Recompute jobs, filtered and sorted (default: newest first).' })
   async recomputeJobs(@Args(() => RecomputeJobListArgs) args: RecomputeJobListArgs, @Ctx() ctx: GraphQLContext) {
     const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
+    const batchIds = args.filter?.batchIds ? decodeIds('Batch', args.filter.batchIds, 'filter.batchIds') : undefined;
+    const statuses = args.filter?.statuses;
+    if (args.orderBy?.length) {
+      // requested_at has microseconds, which a JavaScript Date would round: this order pages over SQL with text cursors.
+      const where: SqlFragment[] = [];
+      if (batchIds) where.push(sqlIn('e.batch_id', batchIds));
+      if (statuses) where.push(sqlIn('e.status', statuses));
+      const order = args.orderBy.map((key): SqlOrderKey => ({ sql: 'e.requested_at', type: 'timestamptz', direction: key.direction }));
+      const spec: SqlPageSpec<RecomputeJob> = { entity: RecomputeJob, columns: 'e.*', from: { sql: 'recompute_job e', params: [] }, where, order, idColumn: 'e.id' };
+      return new RecomputeJobConnection(await sqlPaginate(ctx.em, spec, first, args.after));
+    }
     const where: FilterQuery<RecomputeJob>[] = [];
-    if (args.filter?.batchIds) where.push({ batch: { $in: decodeIds('Batch', args.filter.batchIds, 'filter.batchIds') } });
-    if (args.filter?.statuses) where.push({ status: { $in: args.filter.statuses } });
+    if (batchIds) where.push({ batch: { $in: batchIds } });
+    if (statuses) where.push({ status: { $in: statuses } });
     const page = await paginate(ctx.em, RecomputeJob, where.length ? { $and: where } : {}, [{ property: 'id', direction: SortDirection.DESC, read: (job) => job.id }], first, args.after);
     return new RecomputeJobConnection(page);
   }

@@ -21,7 +21,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Role } from '../../graphql/auth.js';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import { decodeIdOf, toGlobalId } from '../../graphql/common/global-id.js';
-import { paginate } from '../../graphql/common/keyset.js';
+import { paginate, sqlIn, sqlPaginate, type SqlFragment } from '../../graphql/common/keyset.js';
 import { BigIntScalar, DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
 import { SortDirection } from '../../graphql/common/sort.js';
 import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
@@ -176,6 +176,9 @@ export class SeedRunType {
   @Field(() => String, { nullable: true, description: 'Who started the run.' })
   requestedBy!: string | null;
 
+  @Field(() => DateTimeScalar, { description: 'When the run was queued.' })
+  requestedAt!: Date;
+
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the run started.' })
   startedAt!: Date | null;
 
@@ -199,21 +202,52 @@ function toType(run: SeedRun): SeedRunType {
     progress: run.progress ?? null,
     verification: run.verification ?? null,
     requestedBy: run.requestedBy ?? null,
+    requestedAt: run.requestedAt,
     startedAt: run.startedAt ?? null,
     finishedAt: run.finishedAt ?? null,
     error: run.error ?? null,
   };
 }
 
-const SeedRunConnection = connectionOf('SeedRun', SeedRunType, 'A page of seed runs, newest first.');
+const SeedRunConnection = connectionOf('SeedRun', SeedRunType, 'A page of seed runs.');
+
+@InputType({ description: 'Which seed runs to list; all given conditions must hold.' })
+class SeedRunFilter {
+  @Field(() => [SeedRunStatus], { nullable: true, description: 'Only these statuses.' })
+  statuses?: SeedRunStatus[];
+}
+
+export enum SeedRunOrderField {
+  REQUESTED_AT = 'REQUESTED_AT',
+}
+registerEnumType(SeedRunOrderField, {
+  name: 'SeedRunOrderField',
+  description: 'Sortable fields of seed runs.',
+  valuesConfig: { REQUESTED_AT: { description: 'When the run was queued (microsecond precision).' } },
+});
+
+@InputType({ description: 'One sort key for `seedRuns`; the id is always appended as a tie-breaker.' })
+class SeedRunOrder {
+  @Field(() => SeedRunOrderField, { description: 'Field to sort by.' })
+  field!: SeedRunOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Direction.' })
+  direction: SortDirection = SortDirection.ASC;
+}
 
 @ArgsType()
 class SeedRunsArgs {
   @Field(() => Int, { nullable: true, description: `Page size (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.maxEntities}).` })
   first?: number;
 
-  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })
+  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts (`pageInfo.endCursor`; only valid with the same orderBy).' })
   after?: string;
+
+  @Field(() => SeedRunFilter, { nullable: true, description: 'Conditions.' })
+  filter?: SeedRunFilter;
+
+  @Field(() => [SeedRunOrder], { nullable: true, description: 'Sort keys (default: newest first, by id).' })
+  orderBy?: SeedRunOrder[];
 }
 
 @InputType({ description: 'Input of seedRunStart.' })
@@ -288,10 +322,26 @@ export class SeedRunResolver {
     return runId == null ? null : loadRun(ctx, runId);
   }
 
-  @Query(() => SeedRunConnection, { description: 'Seed runs, newest first.' })
+  @Query(() => SeedRunConnection, { description: 'Seed runs, filtered and sorted (default: newest first).' })
   async seedRuns(@Args(() => SeedRunsArgs) args: SeedRunsArgs, @Ctx() ctx: GraphQLContext) {
     const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
-    const page = await paginate(ctx.em, SeedRun, {}, [{ property: 'id', direction: SortDirection.DESC, read: (run) => run.id }], first, args.after);
+    const statuses = args.filter?.statuses;
+    // requested_at has microseconds, which a JavaScript Date would round: that order pages over SQL with text cursors.
+    const page = args.orderBy?.length
+      ? await sqlPaginate(
+          ctx.em,
+          {
+            entity: SeedRun,
+            columns: 'e.*',
+            from: { sql: 'seed_run e', params: [] },
+            where: statuses ? [sqlIn('e.status', statuses)] : ([] as SqlFragment[]),
+            order: args.orderBy.map((key) => ({ sql: 'e.requested_at', type: 'timestamptz' as const, direction: key.direction })),
+            idColumn: 'e.id',
+          },
+          first,
+          args.after,
+        )
+      : await paginate(ctx.em, SeedRun, statuses ? { status: { $in: statuses } } : {}, [{ property: 'id', direction: SortDirection.DESC, read: (run) => run.id }], first, args.after);
     return new SeedRunConnection({ ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toType(edge.node) })) });
   }
 
