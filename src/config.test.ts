@@ -39,4 +39,42 @@ describe('loadConfig', () => {
   it('rejects out-of-range ports', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be between 0 and 65535/);
   });
+
+  it('leaves the worker metrics listener off unless WORKER_METRICS_PORT is set; 0 picks a free port', () => {
+    expect(loadConfig({}).worker.metricsHttp).toBeNull();
+    expect(loadConfig({ WORKER_METRICS_PORT: '' }).worker.metricsHttp).toBeNull();
+    expect(loadConfig({ WORKER_METRICS_PORT: '0' }).worker.metricsHttp).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '::1' }).worker.metricsHttp).toEqual({ host: '::1', port: 9464 });
+  });
+
+  it('rejects a bad WORKER_METRICS_PORT with one clear line', () => {
+    for (const [value, problem] of [
+      ['metrics', 'must be a number'],
+      ['9464.5', 'must be an integer'],
+      ['70000', 'must be between 0 and 65535'],
+      ['-1', 'must be between 0 and 65535'],
+    ] as const) {
+      const attempt = () => loadConfig({ WORKER_METRICS_PORT: value });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(`Invalid configuration: WORKER_METRICS_PORT ${problem}`);
+      try {
+        attempt();
+      } catch (error) {
+        expect((error as ConfigError).problems).toEqual([`WORKER_METRICS_PORT ${problem}`]);
+        expect((error as ConfigError).message).not.toContain('\n');
+      }
+    }
+  });
+
+  it('keeps the worker metrics listener on loopback without tokens unless METRICS_PUBLIC=true', () => {
+    expect(() => loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '0.0.0.0' })).toThrow(
+      /WORKER_METRICS_HOST must be a loopback address .* while AQUAGRAPH_TOKENS is empty/,
+    );
+    expect(() => loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '' })).toThrow(/WORKER_METRICS_HOST must not be empty/);
+    const host = { WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '0.0.0.0' };
+    expect(loadConfig({ ...host, METRICS_PUBLIC: 'true' }).worker.metricsHttp).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(loadConfig({ ...host, AQUAGRAPH_TOKENS: 'ops:VIEWER:0123456789abcdef' }).worker.metricsHttp?.host).toBe('0.0.0.0');
+    // Unused without a port.
+    expect(loadConfig({ WORKER_METRICS_HOST: '0.0.0.0' }).worker.metricsHttp).toBeNull();
+  });
 });

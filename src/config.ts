@@ -17,6 +17,9 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+/** An optional port: unset or blank means off (a blank string must not coerce to 0, an ephemeral port). */
+const optionalPort = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), port.optional());
+
 const positiveInt = z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1');
 
 export type ApiRole = 'VIEWER' | 'OPERATOR' | 'ADMIN';
@@ -97,6 +100,8 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   RUN_WORKER: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  WORKER_METRICS_PORT: optionalPort,
+  WORKER_METRICS_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SEED_WORKERS: z.coerce.number().int().min(1, 'must be between 1 and 16').max(16, 'must be between 1 and 16').default(4),
   SEED_MAINTENANCE_WORK_MEM: z.string().regex(/^\d+(kB|MB|GB)$/, 'must be a size such as 512MB').default('512MB'),
   SEED_ON_EMPTY: z.enum(['demo', 'none']).default('demo'),
@@ -141,6 +146,11 @@ export interface Config {
     /** Run queue jobs inside the API process (`npm start`); `npm run worker` always runs them. */
     readonly inProcess: boolean;
     readonly concurrency: number;
+    /**
+     * `GET /metrics` and `GET /healthz` of a worker-only process (`npm run worker`); null: no listener (the
+     * default). Port 0 picks a free port.
+     */
+    readonly metricsHttp: { readonly host: string; readonly port: number } | null;
   };
   readonly seed: {
     /** Default worker threads of a seed run (1–16). */
@@ -189,6 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       ? [`HOST must be a loopback address (127.0.0.1, ::1, localhost) while AQUAGRAPH_TOKENS is empty: without tokens every request is ADMIN`]
       : []),
     ...(devMode && e.NODE_ENV === 'production' ? ['AQUAGRAPH_TOKENS must be set when NODE_ENV=production'] : []),
+    // The worker's /metrics follows the API's rule: open without tokens, so loopback only unless METRICS_PUBLIC says so.
+    ...(e.WORKER_METRICS_PORT !== undefined && devMode && !e.METRICS_PUBLIC && !isLoopback(e.WORKER_METRICS_HOST)
+      ? [`WORKER_METRICS_HOST must be a loopback address (127.0.0.1, ::1, localhost) while AQUAGRAPH_TOKENS is empty, unless METRICS_PUBLIC=true`]
+      : []),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -219,7 +233,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     auth: { tokens: e.AQUAGRAPH_TOKENS, devMode },
     seedRuns: { enabled: e.SEED_RUNS_ENABLED ?? devMode },
     metrics: { public: e.METRICS_PUBLIC },
-    worker: { inProcess: e.RUN_WORKER, concurrency: e.WORKER_CONCURRENCY },
+    worker: {
+      inProcess: e.RUN_WORKER,
+      concurrency: e.WORKER_CONCURRENCY,
+      metricsHttp: e.WORKER_METRICS_PORT === undefined ? null : { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
+    },
     seed: { workers: e.SEED_WORKERS, maintenanceWorkMem: e.SEED_MAINTENANCE_WORK_MEM, onEmpty: e.SEED_ON_EMPTY },
   });
 }

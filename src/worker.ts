@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { metrics } from './graphql/metrics.js';
+import { startMetricsServer, type MetricsServer } from './jobs/metrics-server.js';
 import { startQueue } from './jobs/queue.js';
 import { createLogger } from './logger.js';
 
 /**
  * Worker-only process (`npm run worker`): runs queue jobs (recomputes, seed runs and their verifications, nightly
- * append, partition maintenance) without HTTP, so workers can run on other machines against the same DATABASE_URL.
+ * append, partition maintenance) without the API, so workers can run on other machines against the same DATABASE_URL.
  * SIGTERM suspends a seed run executing here (it goes back to QUEUED for any worker to resume) before exiting.
+ * With WORKER_METRICS_PORT set it also serves `GET /metrics` (this process's job metrics) and `GET /healthz`.
  */
 async function main() {
   let config;
@@ -25,6 +28,18 @@ async function main() {
     log.fatal({ reason: error.message }, 'aquagraph worker failed to start');
     process.exit(1);
   });
+  // Listen before taking jobs, so a port conflict fails the start without having locked any.
+  let metricsServer: MetricsServer | null = null;
+  if (config.worker.metricsHttp) {
+    try {
+      metricsServer = await startMetricsServer({ orm: database.orm, log, listen: config.worker.metricsHttp, config });
+    } catch (error) {
+      log.fatal({ reason: (error as Error).message }, 'aquagraph worker failed to start');
+      await database.close();
+      process.exit(1);
+    }
+    log.info({ metricsUrl: `${metricsServer.url}/metrics`, healthUrl: `${metricsServer.url}/healthz` }, 'worker metrics listening');
+  }
   const runner = await startQueue({
     connectionString: database.url,
     orm: database.orm,
@@ -32,13 +47,16 @@ async function main() {
     concurrency: config.worker.concurrency,
     seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
   });
+  const unobserve = metrics.observeQueue(runner.events);
   log.info({ concurrency: config.worker.concurrency }, 'aquagraph worker running');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'worker shutting down');
+    await metricsServer?.close();
     await runner.stop();
+    unobserve();
     await database.close();
     process.exit(0);
   };

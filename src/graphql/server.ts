@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Request, type Response } from 'express';
 import {
   getOperationAST,
@@ -23,13 +23,13 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config, QueryLimits } from '../config.js';
-import { defaultPartitionRows } from '../db/partitions.js';
 import { sqlStatementCounter } from '../db/sql-statement-counter.js';
 import { requestScope, type Logger } from '../logger.js';
 import { createAuthenticator, type Authenticator, type Viewer } from './auth.js';
 import { createContext, type AppServices, type GraphQLContext } from './context.js';
 import { queryLimitErrors } from './limits.js';
 import { metrics } from './metrics.js';
+import { authenticateHttpHeader, healthResponse, metricsResponse, type OpsResponse } from './ops-endpoints.js';
 
 export interface GraphQLServerOptions {
   schema: GraphQLSchema;
@@ -181,22 +181,9 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
   app.use('/app', express.static(fileURLToPath(DASHBOARD_DIST), { index: 'index.html' }), (_req, res) => {
     res.status(503).type('text').send('The dashboard is not built: run `npm run dashboard:build` (npm start does it when missing).');
   });
-  app.get('/healthz', async (_req, res) => {
-    const em = orm.em.fork() as EntityManager;
-    const defaults = await defaultPartitionRows(em).catch(() => null);
-    const database = defaults ? 'up' : 'down';
-    const healthy = defaults !== null && Object.keys(defaults).length === 0;
-    res.status(healthy ? 200 : 503).json({
-      status: healthy ? 'ok' : 'degraded',
-      database,
-      // DEFAULT partitions must stay empty: rows there mean a writer skipped ensure_time_partitions.
-      ...(defaults && !healthy ? { defaultPartitionRows: defaults } : {}),
-    });
-  });
-  app.get('/metrics', async (req, res) => {
-    if (!config.metrics.public && !authenticateHttp(auth, req, res, log)) return;
-    res.type(metrics.contentType).send(await metrics.render());
-  });
+  app.get('/healthz', async (_req, res) => send(res, await healthResponse(orm)));
+  const metricsAccess = { auth, public: config.metrics.public, log };
+  app.get('/metrics', async (req, res) => send(res, await metricsResponse(metricsAccess, req.header('authorization'), req.path)));
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -226,25 +213,19 @@ function maskUnexpected(formatted: GraphQLFormattedError, error: unknown, log: L
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/**
- * Authenticates an HTTP request by its `Authorization: Bearer <secret>` header and keeps the viewer in
- * `res.locals`; otherwise answers 401 with a GraphQL-shaped `UNAUTHENTICATED` error and returns false.
- */
+/** Authenticates an HTTP request (see `authenticateHttpHeader`) and keeps the viewer in `res.locals`; else answers 401. */
 function authenticateHttp(auth: Authenticator, req: Request, res: Response, log: Logger): boolean {
-  const result = auth.authenticate(req.header('authorization'));
-  if (result.ok) {
-    res.locals.viewer = result.viewer;
+  const outcome = authenticateHttpHeader(auth, req.header('authorization'), req.path, log);
+  if (outcome.ok) {
+    res.locals.viewer = outcome.viewer;
     return true;
   }
-  metrics.authFailure('http', result.reason);
-  log.info({ reason: result.reason, transport: 'http', path: req.path }, 'authentication failed');
-  const message =
-    result.reason === 'missing' ? 'An API token is required: send "Authorization: Bearer <token>".' : 'The API token is not valid.';
-  res
-    .status(401)
-    .setHeader('www-authenticate', `Bearer realm="aquagraph"${result.reason === 'invalid' ? ', error="invalid_token"' : ''}`)
-    .json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+  send(res, outcome.response);
   return false;
+}
+
+function send(res: Response, response: OpsResponse): void {
+  res.status(response.status).set(response.headers).send(response.body);
 }
 
 /** Rejects an operation over a query limit before it executes (variables known, so `first: $n` counts). */
