@@ -67,6 +67,7 @@ import { ViewerResolver } from './viewer.resolver.js';
 import { DateTimeScalar } from './common/scalars.js';
 import { AssignmentCloseResolver } from '../modules/assignment/assignment-close.resolver.js';
 import { BatchCreateResolver } from '../modules/batch/batch-create.resolver.js';
+import { BatchEditResolver, BatchVersionResolver } from '../modules/batch/batch-edit.resolver.js';
 import { ReadingsIngestResolver } from '../modules/environment/readings-ingest.resolver.js';
 import { EventCreateResolver } from '../modules/events/event-create.resolver.js';
 import { HarvestCreateResolver } from '../modules/events/harvest-create.resolver.js';
@@ -160,6 +161,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
   OccupancyRelationsResolver,
   ViewerResolver,
   BatchCreateResolver,
+  BatchEditResolver,
+  BatchVersionResolver,
   TransferCreateResolver,
   TransferEditResolver,
   PlacementCreateResolver,

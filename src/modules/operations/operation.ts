@@ -5,6 +5,7 @@ import type { DomainEvent } from '../../events/events.js';
 import { publishEvents } from '../../events/publisher.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { UserError, UserErrorCode, UserErrorException } from '../../graphql/common/user-error.js';
+import type { RecomputeReason } from '../enums.js';
 import { markDirtyAndEnqueue, type DirtyMarkInput } from '../growth/recompute.service.js';
 
 /** Longest accepted `idempotencyKey`. */
@@ -37,6 +38,8 @@ export interface OperationSpec<W extends WriteResult> {
    * user errors keyed by constraint name. The exclusion constraint on assignments always maps to CONFLICT.
    */
   constraintErrors?: Record<string, UserError>;
+  /** Reason of the recompute job the dirty marks enqueue (default INPUT_CHANGED; a scenario change is SCENARIO_CHANGED). */
+  recomputeReason?: RecomputeReason;
 }
 
 export type OperationOutcome<W> =
@@ -86,7 +89,7 @@ export async function runOperation<W extends WriteResult>(ctx: GraphQLContext, s
         }
         const write = await spec.write(tx);
         await tx.flush();
-        const enqueued = await markDirtyAndEnqueue(tx, write.marks);
+        const enqueued = await markDirtyAndEnqueue(tx, write.marks, spec.recomputeReason);
         if (key !== null) {
           await txQuery(
             tx,
