@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromGlobalId, toGlobalId } from '../../../src/graphql/common/global-id.js';
-import { startTestApp, type GraphQLResponse, type TestApp } from '../../helpers/app.js';
+import { toGlobalId } from '../../../src/graphql/common/global-id.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { ascending, expectRejected, numericId, sortedIds, walkConnection, type Connection, type Key } from '../../helpers/connections.js';
 import { withCursorValues } from '../../helpers/cursors.js';
 import { GrowthFixture } from '../../helpers/growth-fixtures.js';
 
@@ -30,7 +31,6 @@ const assignments: AssignmentRow[] = [];
 const utilisation: Record<string, number | null> = {};
 const DAY = '2024-06-15';
 
-const numericId = (globalId: string) => fromGlobalId(globalId)!.id;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -100,64 +100,13 @@ beforeAll(async () => {
   Object.assign(utilisation, { T3: null, S1: null, T4: 0, P2: 0 });
 });
 
+const walk = <N extends { id: string }>(query: string, field: string, variables: Record<string, unknown>, first: number) =>
+  walkConnection<N>(app, query, field, variables, first);
+
 afterAll(async () => {
   await fx?.close();
   await app?.stop();
 });
-
-interface Connection<N> {
-  totalCount?: number;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
-  edges: Array<{ cursor: string; node: N }>;
-}
-
-/** Walks a top-level connection page by page; returns the nodes in order, the number of pages and the first page's totalCount. */
-async function walk<N extends { id: string }>(query: string, field: string, variables: Record<string, unknown>, first: number) {
-  const nodes: N[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  let totalCount: number | undefined;
-  do {
-    const res: GraphQLResponse<Record<string, Connection<N>>> = await app.graphql<Record<string, Connection<N>>>(query, { ...variables, first, after });
-    expect(res.errors).toBeUndefined();
-    const page = res.data![field]!;
-    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
-    expect(page.edges.length).toBeLessThanOrEqual(first);
-    totalCount ??= page.totalCount;
-    nodes.push(...page.edges.map((edge) => edge.node));
-    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    pages++;
-  } while (after);
-  return { ids: nodes.map((node) => numericId(node.id)), nodes, pages, totalCount };
-}
-
-type Key<R> = (row: R) => string | number | null;
-
-/** Rows sorted by the keys (nulls last in both directions), then by id ascending: the lists' documented order. */
-function sorted<R extends { id: number }>(rows: R[], keys: Array<[Key<R>, 'ASC' | 'DESC']>): number[] {
-  const compare = (a: R, b: R): number => {
-    for (const [read, direction] of keys) {
-      const x = read(a);
-      const y = read(b);
-      if (x === y) continue;
-      if (x === null) return 1;
-      if (y === null) return -1;
-      return (x < y ? -1 : 1) * (direction === 'ASC' ? 1 : -1);
-    }
-    return a.id - b.id;
-  };
-  return [...rows].sort(compare).map((row) => row.id);
-}
-
-const ascending = (values: number[]) => [...values].sort((a, b) => a - b);
-
-/** Asserts that a request was rejected with a client error matching `message`, without running any SQL. */
-function expectRejected(res: GraphQLResponse<unknown>, message: RegExp) {
-  expect(res.errors?.[0]?.message).toMatch(message);
-  expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  expect(res.data ?? null).toBeNull();
-  expect(res.extensions?.sqlStatements).toBe(0);
-}
 
 const ASSIGNMENTS = /* GraphQL */ `
   query($first: Int, $after: String, $filter: AssignmentFilter, $orderBy: [AssignmentOrder!], $direction: SortDirection) {
@@ -182,7 +131,7 @@ describe('assignments', () => {
     for (const field of Object.keys(keyOf)) {
       for (const direction of ['ASC', 'DESC'] as const) {
         const got = await walk<AssignmentNode>(ASSIGNMENTS, 'assignments', { orderBy: [{ field, direction }] }, 5);
-        expect(got.ids, `${field} ${direction}`).toEqual(sorted(assignments, [[keyOf[field]!, direction]]));
+        expect(got.ids, `${field} ${direction}`).toEqual(sortedIds(assignments, [[keyOf[field]!, direction]]));
         expect(got.pages).toBe(Math.ceil(assignments.length / 5));
         expect(got.totalCount).toBe(assignments.length);
       }
@@ -197,17 +146,17 @@ describe('assignments', () => {
       { orderBy: [{ field: 'BATCH_NUMBER', direction: 'DESC' }, { field: 'CONTAINER_NAME' }, { field: 'DEPARTURE_DATE', direction: 'DESC' }] },
       3,
     );
-    expect(twoKeys.ids).toEqual(sorted(assignments, [[keyOf.BATCH_NUMBER!, 'DESC'], [keyOf.CONTAINER_NAME!, 'ASC'], [keyOf.DEPARTURE_DATE!, 'DESC']]));
+    expect(twoKeys.ids).toEqual(sortedIds(assignments, [[keyOf.BATCH_NUMBER!, 'DESC'], [keyOf.CONTAINER_NAME!, 'ASC'], [keyOf.DEPARTURE_DATE!, 'DESC']]));
     expect(twoKeys.nodes.map((node) => node.batch.batchNumber).slice(0, 2)).toEqual(['ORD-C', 'ORD-C']);
   });
 
   it('keeps the deprecated `direction` (arrival date, then id), with its cursors', async () => {
     for (const direction of ['ASC', 'DESC'] as const) {
       const got = await walk<AssignmentNode>(ASSIGNMENTS, 'assignments', { direction }, 5);
-      expect(got.ids).toEqual(sorted(assignments, [[keyOf.ASSIGNMENT_DATE!, direction]]));
+      expect(got.ids).toEqual(sortedIds(assignments, [[keyOf.ASSIGNMENT_DATE!, direction]]));
     }
     const byDefault = await walk<AssignmentNode>(ASSIGNMENTS, 'assignments', {}, 4);
-    expect(byDefault.ids).toEqual(sorted(assignments, [[keyOf.ASSIGNMENT_DATE!, 'ASC']]));
+    expect(byDefault.ids).toEqual(sortedIds(assignments, [[keyOf.ASSIGNMENT_DATE!, 'ASC']]));
     const introspection = await app.graphql<{ __type: { fields: Array<{ name: string; args: Array<{ name: string; isDeprecated: boolean; deprecationReason: string | null }> }> } }>(
       `{ __type(name: "Query") { fields { name args(includeDeprecated: true) { name isDeprecated deprecationReason } } } }`,
     );
@@ -275,7 +224,7 @@ describe('containers by UTILISATION_PCT', () => {
   it('pages in both directions on `filter.on`: free containers 0, none for structural and uncomputed ones, which sort last', async () => {
     for (const direction of ['ASC', 'DESC'] as const) {
       const got = await walk<ContainerNode>(CONTAINERS, 'containers', { filter: { on: DAY }, orderBy: [{ field: 'UTILISATION_PCT', direction }], day: DAY }, 3);
-      expect(got.ids, direction).toEqual(sorted(rows(), [[(c) => c.pct, direction]]));
+      expect(got.ids, direction).toEqual(sortedIds(rows(), [[(c) => c.pct, direction]]));
       expect(got.totalCount).toBe(rows().length);
       expect(got.nodes.slice(-2).map((node) => node.name).sort()).toEqual(['S1', 'T3']);
       // The same definition as Container.occupancy: its (rounded) utilisation follows the order.
@@ -302,9 +251,9 @@ describe('containers by UTILISATION_PCT', () => {
     expect(tanks.totalCount).toBe(4);
     for (const direction of ['ASC', 'DESC'] as const) {
       const byName = await walk<ContainerNode>(CONTAINERS, 'containers', { orderBy: [{ field: 'NAME', direction }] }, 3);
-      expect(byName.ids).toEqual(sorted(rows(), [[(c) => c.name, direction]]));
+      expect(byName.ids).toEqual(sortedIds(rows(), [[(c) => c.name, direction]]));
       const byCapacity = await walk<ContainerNode>(CONTAINERS, 'containers', { orderBy: [{ field: 'MAX_BIOMASS_KG', direction }] }, 3);
-      expect(byCapacity.ids).toEqual(sorted(rows(), [[(c) => (c.name === 'S1' ? 0 : c.name.startsWith('P') ? 500_000 : 75_000), direction]]));
+      expect(byCapacity.ids).toEqual(sortedIds(rows(), [[(c) => (c.name === 'S1' ? 0 : c.name.startsWith('P') ? 500_000 : 75_000), direction]]));
     }
     const byGeography = await walk<ContainerNode>(CONTAINERS, 'containers', { filter: { geographyIds: [toGlobalId('Geography', ids.sc)] }, orderBy: [{ field: 'UTILISATION_PCT' }] }, 1);
     expect(ascending(byGeography.ids)).toEqual(ascending([containers.T3!, containers.P2!]));
@@ -374,13 +323,13 @@ describe('seedRuns and recomputeJobs by REQUESTED_AT', () => {
   it('pages seed runs by REQUESTED_AT in both directions and filters by status; the default stays newest id first', async () => {
     for (const direction of ['ASC', 'DESC'] as const) {
       const got = await walk<RunNode>(SEED_RUNS, 'seedRuns', { orderBy: [{ field: 'REQUESTED_AT', direction }] }, 1);
-      expect(got.ids, direction).toEqual(sorted(runs, [[(r) => r.at, direction]]));
+      expect(got.ids, direction).toEqual(sortedIds(runs, [[(r) => r.at, direction]]));
       expect(got.pages).toBe(runs.length);
     }
     const byDefault = await walk<RunNode>(SEED_RUNS, 'seedRuns', {}, 4);
     expect(byDefault.ids).toEqual(runs.map((r) => r.id).reverse());
     const failed = await walk<RunNode>(SEED_RUNS, 'seedRuns', { filter: { statuses: ['FAILED', 'CANCELLED'] }, orderBy: [{ field: 'REQUESTED_AT', direction: 'DESC' }] }, 2);
-    expect(failed.ids).toEqual(sorted(runs.filter((r) => r.status !== 'SUCCEEDED'), [[(r) => r.at, 'DESC']]));
+    expect(failed.ids).toEqual(sortedIds(runs.filter((r) => r.status !== 'SUCCEEDED'), [[(r) => r.at, 'DESC']]));
     expect(failed.totalCount).toBe(3);
     const succeeded = await walk<RunNode>(SEED_RUNS, 'seedRuns', { filter: { statuses: ['SUCCEEDED'] } }, 2);
     expect(succeeded.ids).toEqual(runs.filter((r) => r.status === 'SUCCEEDED').map((r) => r.id).reverse());
@@ -390,7 +339,7 @@ describe('seedRuns and recomputeJobs by REQUESTED_AT', () => {
   it('pages recompute jobs by REQUESTED_AT in both directions, with their filters', async () => {
     for (const direction of ['ASC', 'DESC'] as const) {
       const got = await walk<RunNode>(RECOMPUTE_JOBS, 'recomputeJobs', { orderBy: [{ field: 'REQUESTED_AT', direction }] }, 2);
-      expect(got.ids, direction).toEqual(sorted(jobs, [[(j) => j.at, direction]]));
+      expect(got.ids, direction).toEqual(sortedIds(jobs, [[(j) => j.at, direction]]));
     }
     const ofA = await walk<RunNode>(
       RECOMPUTE_JOBS,
@@ -398,7 +347,7 @@ describe('seedRuns and recomputeJobs by REQUESTED_AT', () => {
       { filter: { batchIds: [toGlobalId('Batch', batches.A!)], statuses: ['SUCCEEDED', 'CANCELLED'] }, orderBy: [{ field: 'REQUESTED_AT' }] },
       1,
     );
-    expect(ofA.ids).toEqual(sorted(jobs.filter((j) => j.batch === 'A' && j.status !== 'FAILED'), [[(j) => j.at, 'ASC']]));
+    expect(ofA.ids).toEqual(sortedIds(jobs.filter((j) => j.batch === 'A' && j.status !== 'FAILED'), [[(j) => j.at, 'ASC']]));
     expect(ofA.totalCount).toBe(ofA.ids.length);
     const byDefault = await walk<RunNode>(RECOMPUTE_JOBS, 'recomputeJobs', {}, 4);
     expect(byDefault.ids).toEqual(ascending(jobs.map((j) => j.id)).reverse());
@@ -439,10 +388,10 @@ describe('Batch.assignments(filter)', () => {
       const key = Object.keys(batchNumber).find((k) => batchNumber[k] === node.batchNumber)!;
       const mine = assignments.filter((a) => a.batch === key);
       // By arrival date, then id.
-      expect(node.all.map((a) => numericId(a.id))).toEqual(sorted(mine, [[(a) => a.from, 'ASC']]));
+      expect(node.all.map((a) => numericId(a.id))).toEqual(sortedIds(mine, [[(a) => a.from, 'ASC']]));
       const expected = mine.filter((a) => a.stage === 'SMOLT' && !a.container.startsWith('P'));
-      expect(node.filtered.map((a) => numericId(a.id))).toEqual(sorted(expected, [[(a) => a.from, 'ASC']]));
-      expect(node.active.map((a) => numericId(a.id))).toEqual(sorted(expected.filter((a) => a.to === null), [[(a) => a.from, 'ASC']]));
+      expect(node.filtered.map((a) => numericId(a.id))).toEqual(sortedIds(expected, [[(a) => a.from, 'ASC']]));
+      expect(node.active.map((a) => numericId(a.id))).toEqual(sortedIds(expected.filter((a) => a.to === null), [[(a) => a.from, 'ASC']]));
     }
     const one = await app.graphql<BatchesData>(BATCHES, { first: 1, filter });
     expect(one.extensions?.sqlStatements).toBe(res.extensions?.sqlStatements);

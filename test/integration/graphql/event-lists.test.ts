@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ascending, expectRejected, sortedIds, walkConnection, type Connection } from '../../helpers/connections.js';
 import { withCursorValues } from '../../helpers/cursors.js';
-import { fromGlobalId, toGlobalId } from '../../../src/graphql/common/global-id.js';
-import { startTestApp, type GraphQLResponse, type TestApp } from '../../helpers/app.js';
+import { toGlobalId } from '../../../src/graphql/common/global-id.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { GrowthFixture } from '../../helpers/growth-fixtures.js';
 
 /**
@@ -26,7 +27,6 @@ const samples: Array<Row & { date: string; avgWeightG: number }> = [];
 const harvests: Array<Row & { date: string; count: number }> = [];
 const transfers: Array<{ id: number; batch: number; workflow: number | null; source: number; dest: number; status: string; planned: string | null; executed: string | null }> = [];
 
-const numericId = (globalId: string) => fromGlobalId(globalId)!.id;
 const gid = {
   batch: (id: number) => toGlobalId('Batch', id),
   assignment: (id: number) => toGlobalId('BatchContainerAssignment', id),
@@ -148,64 +148,13 @@ beforeAll(async () => {
   }
 });
 
+const walk = <N extends { id: string }>(query: string, field: string, variables: Record<string, unknown>, first: number) =>
+  walkConnection<N>(app, query, field, variables, first);
+
 afterAll(async () => {
   await fx?.close();
   await app?.stop();
 });
-
-interface Connection<N> {
-  totalCount?: number;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
-  edges: Array<{ cursor: string; node: N }>;
-}
-
-/** Walks a top-level connection page by page; returns the nodes in order, the number of pages and the first page's totalCount. */
-async function walk<N extends { id: string }>(query: string, field: string, variables: Record<string, unknown>, first: number) {
-  const nodes: N[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  let totalCount: number | undefined;
-  do {
-    const res: GraphQLResponse<Record<string, Connection<N>>> = await app.graphql<Record<string, Connection<N>>>(query, { ...variables, first, after });
-    expect(res.errors).toBeUndefined();
-    const page = res.data![field]!;
-    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
-    expect(page.edges.length).toBeLessThanOrEqual(first);
-    totalCount ??= page.totalCount;
-    nodes.push(...page.edges.map((edge) => edge.node));
-    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    pages++;
-  } while (after);
-  return { ids: nodes.map((node) => numericId(node.id)), nodes, pages, totalCount };
-}
-
-type Key<R> = (row: R) => string | number | null;
-
-/** Rows sorted by the keys (nulls last in both directions), then by id ascending: the lists' documented order. */
-function sorted<R extends { id: number }>(rows: R[], keys: Array<[Key<R>, 'ASC' | 'DESC']>): number[] {
-  const compare = (a: R, b: R): number => {
-    for (const [read, direction] of keys) {
-      const x = read(a);
-      const y = read(b);
-      if (x === y) continue;
-      if (x === null) return 1;
-      if (y === null) return -1;
-      return (x < y ? -1 : 1) * (direction === 'ASC' ? 1 : -1);
-    }
-    return a.id - b.id;
-  };
-  return [...rows].sort(compare).map((row) => row.id);
-}
-
-const ascending = (values: number[]) => [...values].sort((a, b) => a - b);
-
-/** Asserts that a request was rejected with a client error matching `message`, without running any SQL. */
-function expectRejected(res: GraphQLResponse<unknown>, message: RegExp) {
-  expect(res.errors?.[0]?.message).toMatch(message);
-  expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  expect(res.data ?? null).toBeNull();
-  expect(res.extensions?.sqlStatements).toBe(0);
-}
 
 const MORTALITY = /* GraphQL */ `
   query($first: Int, $after: String, $filter: MortalityEventFilter, $orderBy: [MortalityEventOrder!]) {
@@ -230,14 +179,14 @@ describe('mortalityEvents', () => {
   it('pages by DATE and COUNT in both directions, every event exactly once in order', async () => {
     for (const direction of ['ASC', 'DESC'] as const) {
       const byDate = await walk<MortalityNode>(MORTALITY, 'mortalityEvents', { orderBy: [{ field: 'DATE', direction }] }, 3);
-      expect(byDate.ids).toEqual(sorted(mortality, [[(m) => m.date, direction]]));
+      expect(byDate.ids).toEqual(sortedIds(mortality, [[(m) => m.date, direction]]));
       const byCount = await walk<MortalityNode>(MORTALITY, 'mortalityEvents', { orderBy: [{ field: 'COUNT', direction }] }, 3);
-      expect(byCount.ids).toEqual(sorted(mortality, [[(m) => m.count, direction]]));
+      expect(byCount.ids).toEqual(sortedIds(mortality, [[(m) => m.count, direction]]));
       expect(new Set(byCount.ids).size).toBe(mortality.length);
-      expect(byCount.nodes.map((node) => node.count)).toEqual(sorted(mortality, [[(m) => m.count, direction]]).map((id) => mortality.find((m) => m.id === id)!.count));
+      expect(byCount.nodes.map((node) => node.count)).toEqual(sortedIds(mortality, [[(m) => m.count, direction]]).map((id) => mortality.find((m) => m.id === id)!.count));
     }
     const twoKeys = await walk<MortalityNode>(MORTALITY, 'mortalityEvents', { orderBy: [{ field: 'COUNT', direction: 'DESC' }, { field: 'DATE' }] }, 2);
-    expect(twoKeys.ids).toEqual(sorted(mortality, [[(m) => m.count, 'DESC'], [(m) => m.date, 'ASC']]));
+    expect(twoKeys.ids).toEqual(sortedIds(mortality, [[(m) => m.count, 'DESC'], [(m) => m.date, 'ASC']]));
   });
 
   it('filters by batch, assignment, container (through the assignment), date range and cause', async () => {
@@ -283,9 +232,9 @@ describe('growthSamples', () => {
     expect(byDefault.totalCount).toBe(samples.length);
     for (const direction of ['ASC', 'DESC'] as const) {
       const byDate = await walk<SampleNode>(SAMPLES, 'growthSamples', { orderBy: [{ field: 'DATE', direction }] }, 3);
-      expect(byDate.ids).toEqual(sorted(samples, [[(s) => s.date, direction]]));
+      expect(byDate.ids).toEqual(sortedIds(samples, [[(s) => s.date, direction]]));
       const byWeight = await walk<SampleNode>(SAMPLES, 'growthSamples', { orderBy: [{ field: 'AVG_WEIGHT_G', direction }] }, 3);
-      expect(byWeight.ids).toEqual(sorted(samples, [[(s) => s.avgWeightG, direction]]));
+      expect(byWeight.ids).toEqual(sortedIds(samples, [[(s) => s.avgWeightG, direction]]));
       expect(byWeight.pages).toBe(Math.ceil(samples.length / 3));
     }
   });
@@ -321,9 +270,9 @@ describe('harvests', () => {
     expect(byDefault.totalCount).toBe(harvests.length);
     for (const direction of ['ASC', 'DESC'] as const) {
       const byDate = await walk<HarvestNode>(HARVESTS, 'harvests', { orderBy: [{ field: 'HARVEST_DATE', direction }] }, 2);
-      expect(byDate.ids).toEqual(sorted(harvests, [[(h) => h.date, direction]]));
+      expect(byDate.ids).toEqual(sortedIds(harvests, [[(h) => h.date, direction]]));
       const byCount = await walk<HarvestNode>(HARVESTS, 'harvests', { orderBy: [{ field: 'COUNT', direction }] }, 2);
-      expect(byCount.ids).toEqual(sorted(harvests, [[(h) => h.count, direction]]));
+      expect(byCount.ids).toEqual(sortedIds(harvests, [[(h) => h.count, direction]]));
       expect(byCount.pages).toBe(Math.ceil(harvests.length / 2));
     }
   });
@@ -365,14 +314,14 @@ describe('transfers', () => {
   it('pages by EXECUTION_DATE and PLANNED_DATE in both directions, nulls last, every action exactly once', async () => {
     for (const direction of ['ASC', 'DESC'] as const) {
       const byExecution = await walk<TransferNode>(TRANSFERS, 'transfers', { orderBy: [{ field: 'EXECUTION_DATE', direction }] }, 3);
-      expect(byExecution.ids).toEqual(sorted(transfers, [[(t) => t.executed, direction]]));
+      expect(byExecution.ids).toEqual(sortedIds(transfers, [[(t) => t.executed, direction]]));
       const byPlan = await walk<TransferNode>(TRANSFERS, 'transfers', { orderBy: [{ field: 'PLANNED_DATE', direction }] }, 3);
-      expect(byPlan.ids).toEqual(sorted(transfers, [[(t) => t.planned, direction]]));
+      expect(byPlan.ids).toEqual(sortedIds(transfers, [[(t) => t.planned, direction]]));
       expect(byPlan.nodes.slice(-2).map((node) => node.plannedDate)).toEqual([null, null]);
       expect(new Set(byPlan.ids).size).toBe(transfers.length);
     }
     const twoKeys = await walk<TransferNode>(TRANSFERS, 'transfers', { orderBy: [{ field: 'PLANNED_DATE', direction: 'DESC' }, { field: 'EXECUTION_DATE', direction: 'ASC' }] }, 4);
-    expect(twoKeys.ids).toEqual(sorted(transfers, [[(t) => t.planned, 'DESC'], [(t) => t.executed, 'ASC']]));
+    expect(twoKeys.ids).toEqual(sortedIds(transfers, [[(t) => t.planned, 'DESC'], [(t) => t.executed, 'ASC']]));
   });
 
   it('filters by batch, assignment (either end), workflow, status and execution date range', async () => {

@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromGlobalId, toGlobalId } from '../../../src/graphql/common/global-id.js';
+import { toGlobalId } from '../../../src/graphql/common/global-id.js';
 import { sqlPageQuery } from '../../../src/graphql/common/keyset.js';
 import { SortDirection } from '../../../src/graphql/common/sort.js';
 import { readingPageSpec } from '../../../src/modules/environment/readings-query.resolver.js';
 import { FeedingEventOrderField } from '../../../src/modules/feed/feeding-event-query.inputs.js';
 import { feedingEventPageSpec } from '../../../src/modules/feed/feeding-event-query.resolver.js';
+import { numericId, walkConnection, type Connection } from '../../helpers/connections.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { GrowthFixture } from '../../helpers/growth-fixtures.js';
 
@@ -40,7 +41,6 @@ const METHODS = ['AUTOMATIC', 'MANUAL', 'BROADCAST'];
 const occupant = (container: number, day: string): number | null =>
   container === ids.tanks[0] ? (day < '2024-04-01' ? ids.aT1 : ids.bT1) : container === ids.tanks[1] ? ids.aT2 : null;
 
-const numericId = (globalId: string) => fromGlobalId(globalId)!.id;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -153,30 +153,8 @@ afterAll(async () => {
   await app.stop();
 });
 
-interface Connection<N> {
-  totalCount?: number;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
-  edges: Array<{ cursor: string; node: N }>;
-}
-
-/** Walks a top-level connection page by page; returns the nodes in order and the number of pages. */
-async function walk<N>(query: string, field: string, variables: Record<string, unknown>, first: number): Promise<{ nodes: N[]; pages: number; totalCount?: number }> {
-  const nodes: N[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  let totalCount: number | undefined;
-  do {
-    const res: { data?: Record<string, Connection<N>>; errors?: unknown } = await app.graphql<Record<string, Connection<N>>>(query, { ...variables, first, after });
-    expect(res.errors).toBeUndefined();
-    const page = res.data![field]!;
-    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
-    totalCount ??= page.totalCount;
-    nodes.push(...page.edges.map((edge) => edge.node));
-    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    pages++;
-  } while (after);
-  return { nodes, pages, totalCount };
-}
+const walk = <N extends { id: string }>(query: string, field: string, variables: Record<string, unknown>, first: number) =>
+  walkConnection<N>(app, query, field, variables, first);
 
 /** Relation names an EXPLAIN of the statement reads (partitions left after plan-time pruning). */
 async function relationsRead(statement: { sql: string; params: unknown[] }): Promise<string[]> {
