@@ -1,3 +1,4 @@
+import { IdempotencyKeyField } from '../operations/payload.js';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError } from '../../graphql/common/user-error.js';
@@ -6,9 +7,6 @@ import { MortalityCause } from '../enums.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
 import { GrowthSample, GrowthSampleFish } from './growth-sample.entity.js';
 import { MortalityEvent, MortalityReport } from './mortality.entity.js';
-
-const IDEMPOTENCY_KEY_DESCRIPTION =
-  'Optional key (at most 100 characters): a retry with the same key returns the first result and writes nothing.';
 
 @InputType({ description: 'One weighed (and optionally measured) fish of a growth sample.' })
 export class GrowthSampleFishInput {
@@ -54,7 +52,7 @@ export class GrowthSampleCreateInput {
   @Field(() => Float, { nullable: true, description: 'Standard deviation of the lengths, cm, without fish[].' })
   stdDevLengthCm?: number | null;
 
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IdempotencyKeyField()
   idempotencyKey?: string | null;
 }
 
@@ -96,7 +94,7 @@ export class MortalityEventCreateInput {
   @Field(() => String, { nullable: true, description: 'Free-text description.' })
   description?: string | null;
 
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IdempotencyKeyField()
   idempotencyKey?: string | null;
 }
 

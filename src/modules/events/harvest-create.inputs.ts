@@ -1,3 +1,4 @@
+import { IdempotencyKeyField } from '../operations/payload.js';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError } from '../../graphql/common/user-error.js';
@@ -35,10 +36,7 @@ export class HarvestCreateInput {
   @Field(() => [HarvestLotInput], { description: 'Size classes; their counts sum to count.' })
   lots!: HarvestLotInput[];
 
-  @Field(() => String, {
-    nullable: true,
-    description: 'Optional key (at most 100 characters): a retry with the same key returns the first result and writes nothing.',
-  })
+  @IdempotencyKeyField()
   idempotencyKey?: string | null;
 }
 

@@ -1,3 +1,4 @@
+import { IdempotencyKeyField } from '../operations/payload.js';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError } from '../../graphql/common/user-error.js';
@@ -34,10 +35,7 @@ export class LiceCountCreateInput {
   @Field(() => [LiceCountEntryInput], { description: 'Lice found, at most one entry per species and stage (at least one entry).' })
   entries!: LiceCountEntryInput[];
 
-  @Field(() => String, {
-    nullable: true,
-    description: 'Optional key (at most 100 characters): a retry with the same key returns the first result and writes nothing.',
-  })
+  @IdempotencyKeyField()
   idempotencyKey?: string | null;
 }
 

@@ -1,3 +1,4 @@
+import { IdempotencyKeyField } from '../operations/payload.js';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError } from '../../graphql/common/user-error.js';
@@ -50,10 +51,7 @@ export class TreatmentCreateInput {
   @Field(() => Float, { nullable: true, description: 'Mean weight of the weighed fish, g (> 0), with weighedCount, without fish[].' })
   avgWeightG?: number | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description: 'Optional key (at most 100 characters): a retry with the same key returns the first result and writes nothing.',
-  })
+  @IdempotencyKeyField()
   idempotencyKey?: string | null;
 }
 

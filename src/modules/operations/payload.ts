@@ -1,3 +1,4 @@
+import { Field } from 'type-graphql';
 import type { EntityClass } from '@mikro-orm/core';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
@@ -15,3 +16,10 @@ export async function loadJobs(ctx: GraphQLContext, ids: number[]): Promise<Reco
   const jobs = await Promise.all(ids.map((id) => ctx.loaders.byId(RecomputeJob).load(id)));
   return jobs.filter((job): job is RecomputeJob => job !== null);
 }
+
+/** The optional `idempotencyKey` field of every create mutation's input. */
+export const IdempotencyKeyField = () =>
+  Field(() => String, {
+    nullable: true,
+    description: 'Optional key (at most 100 characters): a retry with the same key returns the first result and writes nothing.',
+  });
