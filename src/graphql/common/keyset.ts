@@ -179,10 +179,12 @@ export async function sqlPaginate<T extends { id: number }>(
   const rows =
     first === 0 ? [] : await em.execute<Array<Record<string, unknown>>>(query.sql, query.params, 'all', em.getLoggerContext());
   const pageRows = rows.slice(0, first);
-  const edges = pageRows.map((row) => {
-    const node = mapReadOnly(em, spec.entity, [row])[0]!;
-    const values = spec.order.map((_, i) => (row[`page_key_${i}`] ?? null) as string | null);
-    return { node, cursor: encodeCursor({ values, id: node.id, order: sqlOrderSignature(spec.order) }) };
+  const nodes = mapReadOnly(em, spec.entity, pageRows);
+  const order = sqlOrderSignature(spec.order);
+  const edges = pageRows.map((row, i) => {
+    const node = nodes[i]!;
+    const values = spec.order.map((_, k) => (row[`page_key_${k}`] ?? null) as string | null);
+    return { node, cursor: encodeCursor({ values, id: node.id, order }) };
   });
   const countTotal =
     spec.countTotal ??
