@@ -36,13 +36,6 @@ export async function txQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
   }
 }
 
-/** Escapes one value for COPY's text format (`\N` = NULL; backslash, tab, newline and CR escaped). */
-export function copyValue(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value !== 'string') return String(value);
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : value;
-}
-
 /**
  * `COPY table (columns) FROM STDIN` on the transaction's connection, fed with text-format lines (each ending in
  * "\n"). Reported to the ORM logger as one statement. Returns the number of rows copied.

@@ -6,6 +6,7 @@ import { Migration20261130000004 } from './Migration20261130000004.js';
 import { Migration20261130000005 } from './Migration20261130000005.js';
 import { Migration20261130000006 } from './Migration20261130000006.js';
 import { Migration20261130000007 } from './Migration20261130000007.js';
+import { Migration20261130000008 } from './Migration20261130000008.js';
 
 /**
  * Committed migrations in order. Listed explicitly because vitest externalises MikroORM and Node 20 cannot
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130000005', class: Migration20261130000005 },
   { name: 'Migration20261130000006', class: Migration20261130000006 },
   { name: 'Migration20261130000007', class: Migration20261130000007 },
+  { name: 'Migration20261130000008', class: Migration20261130000008 },
 ];

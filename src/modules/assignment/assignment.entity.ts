@@ -16,6 +16,9 @@ import { LifecycleStage } from '../species/species.entity.js';
  */
 @Entity()
 @Unique({ name: 'batch_container_assignment_batch_id_id_unique', properties: ['batch', 'id'] })
+// Target of the daily series' owner key (batch, assignment, container): one check ties a daily row to its
+// assignment and proves its denormalised batch and container are the assignment's.
+@Unique({ name: 'batch_container_assignment_batch_id_id_container_id_unique', properties: ['batch', 'id', 'container'] })
 // No double booking: a container holds at most one assignment on any day; intervals are half-open, so the
 // departing assignment of a transfer day ends exactly where the arriving one begins.
 @Index({

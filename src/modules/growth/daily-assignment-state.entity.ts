@@ -33,7 +33,7 @@ export interface DailyStateConfidence {
  * One assignment on one day, as computed by the growth engine (growth-engine.md §3.1); the row describes the end
  * of the day. Written only by the engine. Range-partitioned by quarter on `date` (hand-written in the migration).
  * Per-row balance: population = previous population + inflow − outflow − mortality − that day's adjustment.
- * Deleted with the batch (batch_id and assignment_id both CASCADE).
+ * Deleted with its assignment (and so with the batch).
  */
 @Entity()
 @Index({ properties: ['batch', 'date'] })
@@ -50,20 +50,35 @@ export interface DailyStateConfidence {
 export class DailyAssignmentState {
   [PrimaryKeyProp]?: ['assignment', 'date'];
 
-  @ManyToOne(() => BatchContainerAssignment, { primary: true, deleteRule: 'cascade' })
+  /** Checked by `owner`, not by a foreign key of its own. */
+  @ManyToOne(() => BatchContainerAssignment, { primary: true, createForeignKeyConstraint: false })
   assignment!: Rel<BatchContainerAssignment>;
 
   /** The day (UTC); partition key. */
   @PrimaryKey({ type: 'date' })
   date!: DateString;
 
-  /** Denormalised owner, for batch series. */
-  @ManyToOne(() => Batch, { deleteRule: 'cascade' })
+  /** Denormalised owner, for batch series; checked by `owner`. */
+  @ManyToOne(() => Batch, { createForeignKeyConstraint: false })
   batch!: Rel<Batch>;
 
-  /** Denormalised container, for occupancy. */
-  @ManyToOne(() => Container, { deleteRule: 'restrict' })
+  /** Denormalised container, for occupancy; checked by `owner`. */
+  @ManyToOne(() => Container, { createForeignKeyConstraint: false })
   container!: Rel<Container>;
+
+  /**
+   * The row's one foreign key over (batch_id, assignment_id, container_id): the assignment exists, and the
+   * denormalised batch and container are the assignment's. One check per written row instead of three: foreign-key
+   * checks were ~35 ms each of a 10,000-row recompute write. Deleting the assignment (and so the batch) deletes the
+   * rows; a container with rows has assignments, whose own key restricts its deletion.
+   */
+  @ManyToOne(() => BatchContainerAssignment, {
+    joinColumns: ['batch_id', 'assignment_id', 'container_id'],
+    referencedColumnNames: ['batch_id', 'id', 'container_id'],
+    deleteRule: 'cascade',
+    foreignKeyName: 'daily_assignment_state_owner_foreign',
+  })
+  owner!: Rel<BatchContainerAssignment>;
 
   /** date − batch.start_date + 1. */
   @Property({ type: 'integer' })

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { copyIn, copyValue, pgArray, txQuery } from '../../db/raw-sql.js';
+import { copyIn, pgArray, txQuery } from '../../db/raw-sql.js';
+import { DAILY_STATE_COPY_COLUMNS, dailyStateCopyLine } from './daily-state-copy.js';
 import type {
   BatchDailyStateRow,
   DailyAssignmentStateRow,
@@ -313,13 +314,6 @@ export async function saveEngineResult(
   return { rowsWritten, rowsDeleted, rowsUnchanged: rows.length - rowsWritten, batchRowsWritten };
 }
 
-/** Columns of daily_assignment_state in COPY order. */
-const DAILY_COLUMNS = [
-  'batch_id', 'computed_at', 'assignment_id', 'date', 'container_id', 'day_number', 'lifecycle_stage_id',
-  'population', 'inflow_count', 'outflow_count', 'mortality_count', 'avg_weight_g', 'biomass_kg', 'temp_c',
-  'feed_kg', 'growth_kg', 'fcr', 'tgc_used', 'anchor_type', 'sources', 'confidence', 'scenario_id', 'engine_version',
-] as const;
-
 export interface StoredDailyRow {
   assignment_id: number;
   date: string;
@@ -412,12 +406,12 @@ async function writeDailyRows(
   }
   const stamp = computedAt.toISOString();
   if (changed.length > 0) await updateDailyRows(tx, batchId, changed, stamp);
-  if (added.length > 0) await copyIn(tx, 'daily_assignment_state', DAILY_COLUMNS, added.map((r) => dailyCopyLine(batchId, stamp, r)));
+  if (added.length > 0) await copyIn(tx, 'daily_assignment_state', DAILY_STATE_COPY_COLUMNS, copyLines(batchId, stamp, added));
   return changed.length + added.length;
 }
 
 /** The value columns of a daily row: everything but its key (assignment_id, date), owner (batch_id) and stamp. */
-const UPDATED_DAILY_COLUMNS = DAILY_COLUMNS.filter((c) => !['batch_id', 'computed_at', 'assignment_id', 'date'].includes(c));
+const UPDATED_DAILY_COLUMNS = DAILY_STATE_COPY_COLUMNS.filter((c) => !['batch_id', 'computed_at', 'assignment_id', 'date'].includes(c));
 
 /**
  * Changed rows go through a session-local staging table (COPY, then one UPDATE … FROM), fed with the same text
@@ -428,7 +422,7 @@ async function updateDailyRows(tx: EntityManager, batchId: number, rows: DailyAs
     tx,
     `create temp table if not exists daily_state_changes (like daily_assignment_state including defaults) on commit delete rows`,
   );
-  await copyIn(tx, 'daily_state_changes', DAILY_COLUMNS, rows.map((r) => dailyCopyLine(batchId, stamp, r)));
+  await copyIn(tx, 'daily_state_changes', DAILY_STATE_COPY_COLUMNS, copyLines(batchId, stamp, rows));
   await txQuery(
     tx,
     `update daily_assignment_state d
@@ -439,14 +433,9 @@ async function updateDailyRows(tx: EntityManager, batchId: number, rows: DailyAs
   );
 }
 
-function dailyCopyLine(batchId: number, stamp: string, r: DailyAssignmentStateRow): string {
-  return (
-    `${batchId}\t${stamp}\t${r.assignmentId}\t${r.date}\t${r.containerId}\t${r.dayNumber}\t${r.lifecycleStageId}\t` +
-    `${r.population}\t${r.inflowCount}\t${r.outflowCount}\t${r.mortalityCount}\t${r.avgWeightG}\t${r.biomassKg}\t` +
-    `${r.tempC}\t${r.feedKg}\t${r.growthKg}\t${copyValue(r.fcr)}\t${r.tgcUsed}\t${copyValue(r.anchorType)}\t` +
-    `${copyValue(JSON.stringify(r.sources))}\t${copyValue(JSON.stringify(r.confidence))}\t${r.scenarioId}\t` +
-    `${copyValue(r.engineVersion)}\n`
-  );
+function* copyLines(batchId: number, stamp: string, rows: DailyAssignmentStateRow[]) {
+  const batchText = String(batchId);
+  for (const row of rows) yield dailyStateCopyLine(batchText, row, stamp);
 }
 
 async function deleteRowsOutsideCoverage(tx: EntityManager, batchId: number, rows: DailyAssignmentStateRow[]) {
@@ -479,7 +468,7 @@ const BATCH_TYPES = [
 ] as const;
 
 async function upsertBatchDaily(tx: EntityManager, batchId: number, days: BatchDailyStateRow[]) {
-  const columns: unknown[][] = BATCH_COLUMNS.map(() => new Array(days.length));
+  const columns: Array<Array<string | number | null>> = BATCH_COLUMNS.map(() => new Array(days.length));
   days.forEach((b, i) => {
     const values = [
       b.date, b.population, b.biomassKg, b.avgWeightG, b.tempC, b.feedKg, b.growthKg, b.mortalityCount,
@@ -506,7 +495,7 @@ async function upsertBatchDaily(tx: EntityManager, batchId: number, days: BatchD
        returning 1
      )
      select count(*)::int as written from written`,
-    [batchId, ...columns],
+    [batchId, ...columns.map((values) => pgArray(values))],
   );
   return rows[0]?.written ?? 0;
 }

@@ -10,6 +10,7 @@ let orm: MikroORM;
 let sql: pg.Client;
 let farm: Farm;
 let batchId: number;
+let assignmentId: number;
 let otherBatchId: number;
 let stageId: number;
 
@@ -18,7 +19,8 @@ beforeAll(async () => {
   orm = await MikroORM.init(ormConfig({ clientUrl: db.url }));
   const em = orm.em.fork() as EntityManager;
   farm = await createFarm(em);
-  const { batch } = await createBatch(em, farm, { batchNumber: 'FO-2024-001', startDate: '2024-01-01', containers: [farm.tanks[0]!] });
+  const { batch, assignments } = await createBatch(em, farm, { batchNumber: 'FO-2024-001', startDate: '2024-01-01', containers: [farm.tanks[0]!] });
+  assignmentId = assignments[0]!.id;
   const { batch: other } = await createBatch(em, farm, { batchNumber: 'FO-2024-002', startDate: '2024-02-01', containers: [farm.tanks[3]!] });
   batchId = batch.id;
   otherBatchId = other.id;
@@ -135,5 +137,38 @@ describe('database guarantees', () => {
     await expect(sql.query(`select ensure_time_partitions('batch', '2024-01-01', '2024-01-02')`)).rejects.toThrow(
       /not a time-partitioned table/,
     );
+  });
+
+  describe('daily_assignment_state (the engine-written series)', () => {
+    const insertDailyRow = (row: { batch?: number; assignment?: number; container?: number; date: string }) =>
+      sql.query(
+        `insert into daily_assignment_state (assignment_id, date, batch_id, container_id, day_number, lifecycle_stage_id,
+           population, inflow_count, outflow_count, mortality_count, avg_weight_g, biomass_kg, temp_c, feed_kg, growth_kg,
+           tgc_used, sources, confidence, scenario_id, engine_version, computed_at)
+         values ($1, $2, $3, $4, 1, $5, 100, 0, 0, 0, 0.1, 0.01, 8, 0, 0, 2.5, '{}', '{}', 1, '1.0.0', now())`,
+        [row.assignment ?? assignmentId, row.date, row.batch ?? batchId, row.container ?? farm.tanks[0]!.id, stageId],
+      );
+
+    it('ties each row to its assignment and to that assignment’s batch and container (one composite owner key)', async () => {
+      await sql.query(`select ensure_time_partitions('daily_assignment_state', '2024-01-01', '2024-03-31')`);
+      await expect(insertDailyRow({ date: '2024-01-05' })).resolves.toBeTruthy();
+      await expect(insertDailyRow({ date: '2024-01-06', container: farm.tanks[1]!.id })).rejects.toThrow(
+        /daily_assignment_state_owner_foreign/,
+      );
+      await expect(insertDailyRow({ date: '2024-01-06', batch: otherBatchId })).rejects.toThrow(/daily_assignment_state_owner_foreign/);
+      await expect(insertDailyRow({ date: '2024-01-06', assignment: 999_999 })).rejects.toThrow(/daily_assignment_state_owner_foreign/);
+      const { rows } = await sql.query(`select count(*)::int as n from daily_assignment_state where batch_id = $1`, [batchId]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('keeps half of each partition page free, old and new partitions, so rewritten rows stay on their page (HOT)', async () => {
+      await sql.query(`select ensure_time_partitions('daily_assignment_state', '2031-01-01', '2031-03-31')`);
+      const { rows: options } = await sql.query<{ reloptions: string[] | null }>(
+        `select c.reloptions from pg_inherits i join pg_class c on c.oid = i.inhrelid
+          where i.inhparent = 'daily_assignment_state'::regclass`,
+      );
+      expect(options.length).toBeGreaterThan(1);
+      for (const { reloptions } of options) expect(reloptions).toContain('fillfactor=50');
+    });
   });
 });

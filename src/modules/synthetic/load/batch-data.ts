@@ -4,6 +4,7 @@
  * (synthetic-farm.md §4.4), and encode every table in COPY text format, table by table in `BATCH_TABLES` order,
  * chunk by chunk (≤ 64 k rows), so memory stays bounded by one batch.
  */
+import { confidenceJsonb, dailyStateCopyLine } from '../../growth/daily-state-copy.js';
 import { computeBatch, type EngineInputs, type EngineResult } from '../../growth/engine/index.js';
 import {
   batchRowId,
@@ -23,7 +24,6 @@ import { roundHalfEven } from '../sim/rounding.js';
 import {
   boolText,
   dateText,
-  flatJsonbEncoder,
   intText,
   NULL,
   nullableDateText,
@@ -35,11 +35,8 @@ import {
   textText,
   timestampText,
   type FlatJson,
-} from './pg-text.js';
+} from '../../../db/pg-text.js';
 
-/** jsonb spelling of the engine's provenance and confidence objects (fixed key sets). */
-const sourcesJsonb = flatJsonbEncoder(['weight', 'temp', 'mortality', 'feed', 'fcr', 'calibrated']);
-const confidenceJsonb = flatJsonbEncoder(['weight', 'temp', 'mortality', 'feed', 'fcr', 'overall']);
 
 /** Decimal spelling of consecutive ids: a cached prefix per block of 10,000 plus a four-digit suffix. */
 const SUFFIX4 = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
@@ -658,7 +655,7 @@ function batchRowEncoders(ctx: SimContext, batch: GeneratedBatch): Record<string
           at = timestampText(plan.startDay + row.dayNumber - 1, 23, 59, 59);
           computedAt.set(row.date, at);
         }
-        yield `${intText(row.assignmentId)}\t${row.date}\t${batchText}\t${row.containerId}\t${row.dayNumber}\t${row.lifecycleStageId}\t${row.population}\t${row.inflowCount}\t${row.outflowCount}\t${row.mortalityCount}\t${numericText(row.avgWeightG, 2)}\t${numericText(row.biomassKg, 2)}\t${numericText(row.tempC, 2)}\t${numericText(row.feedKg, 2)}\t${numericText(row.growthKg, 2)}\t${nullableNumericText(row.fcr, 3)}\t${numericText(row.tgcUsed, 4)}\t${nullableTextText(row.anchorType)}\t${sourcesJsonb(row.sources as unknown as FlatJson)}\t${confidenceJsonb(row.confidence as unknown as FlatJson)}\t${row.scenarioId}\t${textText(row.engineVersion)}\t${at}\n`;
+        yield dailyStateCopyLine(batchText, row, at);
       }
     },
     batch_daily_state: function* () {

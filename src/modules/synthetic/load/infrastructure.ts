@@ -18,7 +18,7 @@ import {
   numericText,
   textText,
   timestampText,
-} from './pg-text.js';
+} from '../../../db/pg-text.js';
 import type { CopyChunk, TableEncoding } from './batch-data.js';
 import { hashFrame, INFRASTRUCTURE_TABLES } from './tables.js';
 

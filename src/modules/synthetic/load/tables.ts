@@ -4,6 +4,7 @@
  * enforced during the load) and the order of the batch hash (synthetic-farm.md §7). `deepSelect` spells the query
  * that reads one batch's rows back in generation order, for `verify --deep`.
  */
+import { DAILY_STATE_COPY_COLUMNS } from '../../growth/daily-state-copy.js';
 
 export interface CopyTable {
   table: string;
@@ -105,11 +106,7 @@ export const BATCH_TABLES: readonly CopyTable[] = [
   ),
   table(
     'daily_assignment_state',
-    [
-      'assignment_id', 'date', 'batch_id', 'container_id', 'day_number', 'lifecycle_stage_id', 'population', 'inflow_count', 'outflow_count',
-      'mortality_count', 'avg_weight_g', 'biomass_kg', 'temp_c', 'feed_kg', 'growth_kg', 'fcr', 'tgc_used', 'anchor_type', 'sources', 'confidence',
-      'scenario_id', 'engine_version', 'computed_at',
-    ],
+    DAILY_STATE_COPY_COLUMNS,
     true,
     (cols) => `select ${cols.map(quote).join(', ')} from daily_assignment_state where batch_id = $3 order by assignment_id, date`,
   ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIsoDate } from '../sim/index.js';
+import { parseIsoDate } from '../modules/synthetic/sim/index.js';
 import { dateText, intText, jsonbCanonical, jsonbFlatText, jsonbText, NULL, nullableNumericText, numericText, textText, timestampText } from './pg-text.js';
 
 describe('COPY text spelled as PostgreSQL prints it', () => {

@@ -3,8 +3,11 @@
  * DateStyle ISO). The batch hash is defined over these bytes, so `verify --deep` can recompute it with
  * `COPY (SELECT …) TO STDOUT` and compare byte for byte (synthetic-farm.md §7).
  */
-import { formatIsoDate, type EpochDay } from '../sim/dates.js';
-import { roundHalfEven } from '../sim/rounding.js';
+import { roundHalfEven } from '../modules/growth/engine/rounding.js';
+import { fromDayIndex as formatIsoDate } from '../shared/dates.js';
+
+/** A UTC calendar date as whole days since 1970-01-01. */
+type EpochDay = number;
 
 /** NULL in COPY text format. */
 export const NULL = '\\N';
@@ -15,6 +18,7 @@ export const NULL = '\\N';
  * never left to the server.
  */
 export function numericText(value: number, scale: number): string {
+  if (!Number.isFinite(value)) throw new Error(`Cannot store non-finite numeric ${value}`);
   return roundHalfEven(value, scale).toFixed(scale);
 }
 
