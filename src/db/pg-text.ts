@@ -158,7 +158,7 @@ export function jsonbFlatText(value: FlatJson): string {
   return flatJsonbEncoder(Object.keys(value))(value);
 }
 
-function jsonbNumber(value: number): string {
+export function jsonbNumber(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`jsonb cannot hold ${value}`);
   const text = String(value);
   // jsonb prints numeric in plain notation; exponents never occur in our 3–4 dp values.

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 /**
  * The pg client of the current MikroORM transaction, for what the ORM does not do: `$n` parameters with native
@@ -48,8 +48,8 @@ export async function copyIn(tx: EntityManager, table: string, columns: readonly
   let chunk = '';
   for (const line of lines) {
     chunk += line;
-    // ~1 MB writes keep memory flat and the socket busy.
-    if (chunk.length > 1 << 20) {
+    // 128 kB writes keep memory flat and let PostgreSQL start on the first rows while later ones are spelled.
+    if (chunk.length > 1 << 17) {
       if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
       chunk = '';
     }
@@ -64,6 +64,38 @@ export async function copyIn(tx: EntityManager, table: string, columns: readonly
     took: Date.now() - started,
   });
   return stream.rowCount;
+}
+
+/**
+ * `COPY (select) TO STDOUT` on the transaction's connection: the rows in COPY text format, one string per row
+ * (without its "\n"). Reported to the ORM logger as one statement. COPY takes no parameters: spell the values in
+ * with `inlineParameters`.
+ */
+export async function copyOutLines(tx: EntityManager, select: string): Promise<string[]> {
+  const client = await transactionClient(tx);
+  const sql = `copy (${select}) to stdout`;
+  const started = Date.now();
+  const chunks: Buffer[] = [];
+  for await (const chunk of client.query(copyTo(sql))) chunks.push(chunk as Buffer);
+  (tx.getConnection() as unknown as { logQuery(query: string, context: object): void }).logQuery(sql, {
+    ...tx.getLoggerContext(),
+    took: Date.now() - started,
+  });
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.length === 0 ? [] : text.slice(0, -1).split('\n');
+}
+
+/**
+ * `sql` with its `$n` parameters spelled in, for statements that cannot take parameters (COPY). Numbers are
+ * written as they are (finite ones only); strings are quoted with their quotes doubled.
+ */
+export function inlineParameters(sql: string, values: ReadonlyArray<number | string>): string {
+  return sql.replace(/\$(\d+)/g, (_, index: string) => {
+    const value = values[Number(index) - 1];
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+    throw new Error(`inlineParameters: no usable value for $${index}`);
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { copyIn, pgArray, txQuery } from '../../db/raw-sql.js';
+import { copyIn, copyOutLines, inlineParameters, pgArray, txQuery } from '../../db/raw-sql.js';
 import { DAILY_STATE_COPY_COLUMNS, dailyStateCopyLine } from './daily-state-copy.js';
 import type {
   BatchDailyStateRow,
@@ -167,22 +167,24 @@ export async function loadEngineInputs(tx: EntityManager, batchId: number, asOf:
   // One statement for both kinds of feed: linked feed by assignment, unlinked feed by container over the days
   // this batch occupies the container (containers are never double-booked, so the join cannot pick up another
   // batch's days). The LATERAL keeps the unlinked part to one (container_id, feeding_date) index range per
-  // assignment and partition; as a semi-join the planner scanned every batch's feed (450 k rows, 80 ms).
+  // assignment and partition; as a semi-join the planner scanned every batch's feed (450 k rows, 80 ms). Summing
+  // inside the LATERAL is summing per (container, day), since one batch's stays in a container never share a day,
+  // and spares the sort of every row that a GROUP BY over the join needed (28 → 8 ms, no parallel plan).
   const feed = await q<{ kind: 'A' | 'C'; owner_id: number; date: string; amount_kg: number }>(
     `select 'A' as kind, f.assignment_id as owner_id, f.feeding_date as date, sum(f.amount_kg) as amount_kg
        from feeding_event f join batch_container_assignment a on a.id = f.assignment_id
       where a.batch_id = $1
       group by f.assignment_id, f.feeding_date
      union all
-     select 'C', a.container_id, f.feeding_date, sum(f.amount_kg)
+     select 'C', a.container_id, f.feeding_date, f.amount_kg
        from batch_container_assignment a
        cross join lateral (
-         select f.feeding_date, f.amount_kg from feeding_event f
+         select f.feeding_date, sum(f.amount_kg) as amount_kg from feeding_event f
           where f.container_id = a.container_id and f.assignment_id is null
             and f.feeding_date >= a.assignment_date and f.feeding_date < coalesce(a.departure_date, 'infinity'::date)
+          group by f.feeding_date
        ) f
-      where a.batch_id = $1
-      group by a.container_id, f.feeding_date`,
+      where a.batch_id = $1`,
     [batchId],
   );
   const temperatures = await q<{ container_id: number; date: string; avg_c: number }>(
@@ -338,43 +340,17 @@ export interface StoredDailyRow {
   engine_version: string;
 }
 
-/** True when the stored row holds exactly the values the engine computed (numbers are stored pre-rounded). */
-function sameValues(stored: StoredDailyRow, row: DailyAssignmentStateRow): boolean {
-  return (
-    stored.population === row.population &&
-    stored.avg_weight_g === row.avgWeightG &&
-    stored.biomass_kg === row.biomassKg &&
-    stored.inflow_count === row.inflowCount &&
-    stored.outflow_count === row.outflowCount &&
-    stored.mortality_count === row.mortalityCount &&
-    stored.temp_c === row.tempC &&
-    stored.feed_kg === row.feedKg &&
-    stored.growth_kg === row.growthKg &&
-    stored.fcr === row.fcr &&
-    stored.tgc_used === row.tgcUsed &&
-    stored.anchor_type === row.anchorType &&
-    stored.lifecycle_stage_id === row.lifecycleStageId &&
-    stored.day_number === row.dayNumber &&
-    stored.container_id === row.containerId &&
-    stored.scenario_id === row.scenarioId &&
-    stored.engine_version === row.engineVersion &&
-    sameFields(stored.sources, row.sources) &&
-    sameFields(stored.confidence, row.confidence)
-  );
-}
-
-function sameFields(stored: object, computed: object): boolean {
-  const entries = Object.entries(computed);
-  const storedValues = stored as Record<string, unknown>;
-  return entries.length === Object.keys(stored).length && entries.every(([key, value]) => storedValues[key] === value);
-}
+/** The daily columns COPY compares: every column but `computed_at`, which is last. */
+const COMPARED_DAILY_COLUMNS = DAILY_STATE_COPY_COLUMNS.slice(0, -1);
 
 /**
- * Writes the rows whose stored values differ (or are missing): the stored rows in scope are read once and
- * compared here; changed rows are updated in place and missing ones COPYed in. Unchanged rows are never touched,
- * so their `computed_at` keeps the last time their values changed. An in-place update keeps the row's keys, so
- * PostgreSQL skips the four foreign-key checks an inserted row costs (≈150 ms of a 10,000-row insert), and
- * delete + insert would pay them again.
+ * Writes the rows whose stored values differ (or are missing). Each computed row is spelled once as a COPY line;
+ * the stored rows in scope are read back with COPY TO, which prints them in the same spelling, so a row is
+ * unchanged exactly when the two lines agree up to `computed_at`. That reads 10,000 stored rows several times
+ * faster than a SELECT that parses numerics and jsonb into objects. Changed rows are updated in place and missing
+ * ones COPYed in; unchanged rows are never touched, so their `computed_at` keeps the last time their values
+ * changed. An in-place update keeps the row's keys, so PostgreSQL skips the foreign-key checks an inserted row
+ * costs, and with the partitions' free page space (fillfactor 50) it is a HOT update that touches no index.
  */
 async function writeDailyRows(
   tx: EntityManager,
@@ -385,28 +361,39 @@ async function writeDailyRows(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const scoped = rewriteFrom !== null;
-  const { rows: stored } = await txQuery<StoredDailyRow>(
+  const stored = await copyOutLines(
     tx,
-    `select d.assignment_id, d.date, d.container_id, d.day_number, d.lifecycle_stage_id, d.population, d.inflow_count,
-            d.outflow_count, d.mortality_count, d.avg_weight_g, d.biomass_kg, d.temp_c, d.feed_kg, d.growth_kg, d.fcr,
-            d.tgc_used, d.anchor_type, d.sources, d.confidence, d.scenario_id, d.engine_version
-       from daily_assignment_state d
-       ${scoped ? 'join unnest($2::bigint[], $3::date[]) as s(assignment_id, from_date) on s.assignment_id = d.assignment_id and d.date >= s.from_date' : ''}
-      where d.batch_id = $1`,
-    scoped ? [batchId, pgArray([...rewriteFrom.keys()]), pgArray([...rewriteFrom.values()])] : [batchId],
+    inlineParameters(
+      `select ${COMPARED_DAILY_COLUMNS.map((column) => `d.${column}`).join(', ')}
+         from daily_assignment_state d
+         ${scoped ? 'join unnest($2::bigint[], $3::date[]) as s(assignment_id, from_date) on s.assignment_id = d.assignment_id and d.date >= s.from_date' : ''}
+        where d.batch_id = $1`,
+      scoped ? [batchId, pgArray([...rewriteFrom.keys()]), pgArray([...rewriteFrom.values()])] : [batchId],
+    ),
   );
-  const byKey = new Map<string, StoredDailyRow>();
-  for (const row of stored) byKey.set(`${row.assignment_id}|${row.date}`, row);
-  const changed: DailyAssignmentStateRow[] = [];
+  const storedByKey = new Map<string, string>();
+  for (const line of stored) storedByKey.set(line.slice(0, line.indexOf('\t', line.indexOf('\t') + 1)), line);
+
+  const stamp = computedAt.toISOString();
+  const batchText = String(batchId);
+  const stampSuffix = stamp.length + 2; // "\t<computed_at>\n"
+  const changed: string[] = [];
   const added: DailyAssignmentStateRow[] = [];
   for (const row of rows) {
-    const previous = byKey.get(`${row.assignmentId}|${row.date}`);
-    if (!previous) added.push(row);
-    else if (!sameValues(previous, row)) changed.push(row);
+    const previous = storedByKey.get(`${row.assignmentId}\t${row.date}`);
+    if (previous === undefined) {
+      added.push(row);
+      continue;
+    }
+    const line = dailyStateCopyLine(batchText, row, stamp);
+    if (previous !== line.slice(0, line.length - stampSuffix)) changed.push(line);
   }
-  const stamp = computedAt.toISOString();
-  if (changed.length > 0) await updateDailyRows(tx, batchId, changed, stamp);
-  if (added.length > 0) await copyIn(tx, 'daily_assignment_state', DAILY_STATE_COPY_COLUMNS, copyLines(batchId, stamp, added));
+  if (changed.length > 0) await updateDailyRows(tx, batchId, changed);
+  // Spelled while COPY streams, so PostgreSQL parses and inserts the first rows while later ones are encoded.
+  const addedLines = function* () {
+    for (const row of added) yield dailyStateCopyLine(batchText, row, stamp);
+  };
+  if (added.length > 0) await copyIn(tx, 'daily_assignment_state', DAILY_STATE_COPY_COLUMNS, addedLines());
   return changed.length + added.length;
 }
 
@@ -417,12 +404,12 @@ const UPDATED_DAILY_COLUMNS = DAILY_STATE_COPY_COLUMNS.filter((c) => !['batch_id
  * Changed rows go through a session-local staging table (COPY, then one UPDATE … FROM), fed with the same text
  * lines inserts use; nineteen array parameters cost more to build and to parse.
  */
-async function updateDailyRows(tx: EntityManager, batchId: number, rows: DailyAssignmentStateRow[], stamp: string) {
+async function updateDailyRows(tx: EntityManager, batchId: number, lines: string[]) {
   await txQuery(
     tx,
     `create temp table if not exists daily_state_changes (like daily_assignment_state including defaults) on commit delete rows`,
   );
-  await copyIn(tx, 'daily_state_changes', DAILY_STATE_COPY_COLUMNS, copyLines(batchId, stamp, rows));
+  await copyIn(tx, 'daily_state_changes', DAILY_STATE_COPY_COLUMNS, lines);
   await txQuery(
     tx,
     `update daily_assignment_state d
@@ -431,11 +418,6 @@ async function updateDailyRows(tx: EntityManager, batchId: number, rows: DailyAs
       where d.batch_id = $1 and d.assignment_id = u.assignment_id and d.date = u.date`,
     [batchId],
   );
-}
-
-function* copyLines(batchId: number, stamp: string, rows: DailyAssignmentStateRow[]) {
-  const batchText = String(batchId);
-  for (const row of rows) yield dailyStateCopyLine(batchText, row, stamp);
 }
 
 async function deleteRowsOutsideCoverage(tx: EntityManager, batchId: number, rows: DailyAssignmentStateRow[]) {
@@ -467,6 +449,11 @@ const BATCH_TYPES = [
   'numeric', 'int', 'int', 'bigint', 'jsonb',
 ] as const;
 
+/**
+ * Replaces the batch aggregate, writing only days whose values changed. Not INSERT … ON CONFLICT DO UPDATE … WHERE:
+ * that locks every conflicting row even when the WHERE then skips it (a tuple lock and its WAL per unchanged day).
+ * The caller holds the batch's row lock, so no concurrent writer can insert a day between the UPDATE and INSERT.
+ */
 async function upsertBatchDaily(tx: EntityManager, batchId: number, days: BatchDailyStateRow[]) {
   const columns: Array<Array<string | number | null>> = BATCH_COLUMNS.map(() => new Array(days.length));
   days.forEach((b, i) => {
@@ -486,15 +473,20 @@ async function upsertBatchDaily(tx: EntityManager, batchId: number, days: BatchD
      ), removed as (
        delete from batch_daily_state b
         where b.batch_id = $1 and not exists (select 1 from incoming i where i.date = b.date)
-     ), written as (
-       insert into batch_daily_state as b (batch_id, ${list})
+     ), changed as (
+       update batch_daily_state b
+          set ${updated.map((c) => `${c} = i.${c}`).join(', ')}
+         from incoming i
+        where b.batch_id = $1 and b.date = i.date
+          and (${updated.map((c) => `b.${c}`).join(', ')}) is distinct from (${updated.map((c) => `i.${c}`).join(', ')})
+       returning 1
+     ), added as (
+       insert into batch_daily_state (batch_id, ${list})
        select $1::bigint, i.* from incoming i
-       on conflict (batch_id, date) do update
-          set ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}
-        where (${updated.map((c) => `b.${c}`).join(', ')}) is distinct from (${updated.map((c) => `excluded.${c}`).join(', ')})
+        where not exists (select 1 from batch_daily_state b where b.batch_id = $1 and b.date = i.date)
        returning 1
      )
-     select count(*)::int as written from written`,
+     select (select count(*) from changed)::int + (select count(*) from added)::int as written`,
     [batchId, ...columns.map((values) => pgArray(values))],
   );
   return rows[0]?.written ?? 0;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { transactionClient, txQuery } from '../../../db/raw-sql.js';
+import { inlineParameters, transactionClient, txQuery } from '../../../db/raw-sql.js';
 import { TIME_PARTITIONED_TABLES } from '../../../db/partitions.js';
 import { computeBatch, ENGINE_VERSION, type DailyAssignmentStateRow } from '../../growth/engine/index.js';
 import { loadEngineInputs } from '../../growth/growth.repository.js';
@@ -892,14 +892,6 @@ async function copyOutHash(client: pg.PoolClient, hash: ReturnType<typeof create
   for await (const chunk of stream) hash.update(chunk as Buffer);
 }
 
-/** A SELECT with `$n` parameters inlined (COPY cannot take parameters); values are numbers or ISO dates. */
-function inline(sql: string, values: (number | string)[]): string {
-  return sql.replace(/\$(\d+)/g, (_, index: string) => {
-    const value = values[Number(index) - 1]!;
-    return typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
-  });
-}
-
 async function checkContentHash(ctx: Context, items: SeedRunBatch[]): Promise<CheckResult> {
   const run = ctx.run;
   let infrastructureHash = run.infrastructureHash ?? '';
@@ -919,7 +911,7 @@ async function checkContentHash(ctx: Context, items: SeedRunBatch[]): Promise<Ch
       const hash = createHash('sha256');
       for (const spec of BATCH_TABLES) {
         hash.update(hashFrame(spec.table));
-        await copyOutHash(ctx.client, hash, inline(spec.deepSelect, [batchRowId(item.batchKey, 0), batchRowId(item.batchKey + 1, 0), batch.batchId, ctx.today]));
+        await copyOutHash(ctx.client, hash, inlineParameters(spec.deepSelect, [batchRowId(item.batchKey, 0), batchRowId(item.batchKey + 1, 0), batch.batchId, ctx.today]));
       }
       const recomputedBatch = hash.digest('hex');
       if (recomputedBatch !== item.hash) mismatches.push(`batch ${batch.batchNumber}: rows hash to ${recomputedBatch}, stored ${item.hash || 'none'}`);
