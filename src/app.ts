@@ -14,7 +14,7 @@ import { SeedRunService } from './modules/runs/seed-run.service.js';
 import { startQueue } from './jobs/queue.js';
 import { createGraphQLServer } from './graphql/server.js';
 import type { Logger } from './logger.js';
-import { utcDate } from './shared/dates.js';
+import { todayUtc } from './shared/dates.js';
 
 export interface App {
   httpServer: http.Server;
@@ -47,7 +47,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
   try {
     const database = await openDatabase(config, log);
     stops.push(() => database.close());
-    const partitions = await maintainPartitions(database.orm.em.fork() as EntityManager, utcDate(new Date()));
+    const partitions = await maintainPartitions(database.orm.em.fork() as EntityManager, todayUtc());
     if (Object.keys(partitions.defaultPartitionRows).length > 0) {
       log.error({ defaultPartitionRows: partitions.defaultPartitionRows }, 'DEFAULT partitions hold rows');
     }

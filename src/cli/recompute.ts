@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { recomputeBatch } from '../modules/growth/recompute.service.js';
 import { isIsoDate } from '../graphql/common/scalars.js';
-import { utcDate } from '../shared/dates.js';
+import { todayUtc } from '../shared/dates.js';
 import { createProgress } from './progress.js';
 
 const USAGE = `usage: npm run recompute -- --batch <batch number> | --all [--workers N] [--as-of YYYY-MM-DD] [--from YYYY-MM-DD]
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
       process.stderr.write(`unknown batch number(s): ${unknown.join(', ')}\n`);
       return 2;
     }
-    const asOf = args['as-of'] ?? utcDate(new Date());
+    const asOf = args['as-of'] ?? todayUtc();
     const deps = { orm: database.orm, log, today: () => asOf };
     const progress = createProgress('recompute', batches.length);
     const durations: number[] = [];

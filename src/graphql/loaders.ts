@@ -24,6 +24,14 @@ export class Loaders {
     return this.memoize(entity, () => byIdLoader(this.em, entity));
   }
 
+  /**
+   * The row a non-null relation points to (a foreign key guarantees it exists). Returned as the loader's promise,
+   * not awaited in an async resolver: for thousands of rows per page the extra promise and ticks were measurable.
+   */
+  required<T extends { id: number }>(entity: EntityClass<T>, id: number): Promise<T> {
+    return this.byId(entity).load(id) as Promise<T>;
+  }
+
   memoize<K, V>(key: unknown, create: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(key) as DataLoader<K, V> | undefined;
     if (!loader) {

@@ -2,7 +2,7 @@ import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
 import { maintainPartitions } from '../db/partitions.js';
 import type { Logger } from '../logger.js';
-import { utcDate } from '../shared/dates.js';
+import { todayUtc } from '../shared/dates.js';
 import type { JobMap } from './job-map.js';
 import { nightlyAppend } from './nightly-append.job.js';
 import { recomputeTask } from './recompute.job.js';
@@ -41,7 +41,7 @@ export async function migrateQueue(connectionString: string, log: Logger): Promi
  */
 export async function startQueue(options: QueueOptions): Promise<Runner> {
   const { orm, log } = options;
-  const today = options.today ?? (() => utcDate(new Date()));
+  const today = options.today ?? todayUtc;
   const seedRuns = new SeedRunExecutions();
   const seedDeps = { orm, log, databaseUrl: options.connectionString, maintenanceWorkMem: options.seedMaintenanceWorkMem ?? '512MB' };
   const taskList: TaskList = {

@@ -1,6 +1,6 @@
-import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityClass, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { findReadOnly } from '../../db/read-only-entities.js';
+import { findReadOnlyIn } from '../../db/read-only-entities.js';
 import DataLoader from 'dataloader';
 
 interface WithId {
@@ -10,7 +10,7 @@ interface WithId {
 /** `WHERE id = ANY(keys)`: one statement per batch of keys, results in key order (null when missing). */
 export function byIdLoader<T extends WithId>(em: EntityManager, entity: EntityClass<T>): DataLoader<number, T | null> {
   return new DataLoader<number, T | null>(async (ids) => {
-    const rows = await findReadOnly(em, entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+    const rows = await findReadOnlyIn(em, entity, 'id' as keyof T & string, ids);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -27,7 +27,7 @@ export function childrenLoader<T extends object>(
   orderBy: QueryOrderMap<T>,
 ): DataLoader<number, T[]> {
   return new DataLoader<number, T[]>(async (parentIds) => {
-    const rows = await findReadOnly(em, entity, { [foreignKey]: { $in: [...parentIds] } } as FilterQuery<T>, { orderBy });
+    const rows = await findReadOnlyIn(em, entity, foreignKey, parentIds, { orderBy });
     const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) {
       const parent = row[foreignKey] as unknown as WithId | null;

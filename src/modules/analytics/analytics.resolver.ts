@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Query, Resolver, Root } from 'type-graphql';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { utcDate } from '../../shared/dates.js';
+import { todayUtc } from '../../shared/dates.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
 import { BatchFilter } from '../batch/batch.inputs.js';
@@ -14,12 +14,11 @@ import { Geography } from '../infrastructure/geography.entity.js';
 import { analyticsLoaders, type Scope } from './analytics.loaders.js';
 import { ContainerOccupancy, InfrastructureSummary, PortfolioKpis } from './analytics.types.js';
 
-const today = () => utcDate(new Date());
 
 const asOfArg = { nullable: true, description: 'Day to look at; default today (UTC).' } as const;
 
 function summaryOf(ctx: GraphQLContext, scope: Scope, id: number, asOf: string | undefined) {
-  return analyticsLoaders.summaryByScope(ctx.loaders, scope).load({ id, asOf: asOf ?? today() });
+  return analyticsLoaders.summaryByScope(ctx.loaders, scope).load({ id, asOf: asOf ?? todayUtc() });
 }
 
 @Resolver(() => Geography)
@@ -81,7 +80,7 @@ class OccupancyFilter {
 export class ContainerOccupancyResolver {
   @FieldResolver(() => ContainerOccupancy, { nullable: true, description: 'Who is in the container on a day; null when it is empty.' })
   occupancy(@Root() c: Container, @Arg('date', () => DateScalar, asOfArg) date: string | undefined, @Ctx() ctx: GraphQLContext) {
-    return analyticsLoaders.occupancyByContainer(ctx.loaders).load({ id: c.id, date: date ?? today() });
+    return analyticsLoaders.occupancyByContainer(ctx.loaders).load({ id: c.id, date: date ?? todayUtc() });
   }
 
   @Query(() => [ContainerOccupancy], { description: 'Occupied containers on a day with their stock and utilisation, by container name.' })
@@ -97,7 +96,7 @@ export class ContainerOccupancyResolver {
     const containers = await ctx.em.find(Container, { $and: where }, { orderBy: { name: 'asc', id: 'asc' } });
     const occupancy = await analyticsLoaders
       .occupancyByContainer(ctx.loaders)
-      .loadMany(containers.map((c) => ({ id: c.id, date: date ?? today() })));
+      .loadMany(containers.map((c) => ({ id: c.id, date: date ?? todayUtc() })));
     return occupancy.filter((o): o is ContainerOccupancy => o !== null && !(o instanceof Error));
   }
 
@@ -107,7 +106,7 @@ export class ContainerOccupancyResolver {
     @Arg('asOf', () => DateScalar, asOfArg) asOf: string | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<PortfolioKpis> {
-    const day = asOf ?? today();
+    const day = asOf ?? todayUtc();
     const ids = (await ctx.em.find(Batch, await batchWhere(ctx.em, filter), { fields: ['id'] })).map((b) => b.id);
     const [row] = ids.length
       ? await ctx.em.execute<
@@ -150,17 +149,17 @@ export class ContainerOccupancyResolver {
 @Resolver(() => ContainerOccupancy)
 export class OccupancyRelationsResolver {
   @FieldResolver(() => Container, { description: 'The container.' })
-  async container(@Root() o: ContainerOccupancy, @Ctx() ctx: GraphQLContext) {
-    return (await ctx.loaders.byId(Container).load(o.containerId))!;
+  container(@Root() o: ContainerOccupancy, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(Container, o.containerId);
   }
 
   @FieldResolver(() => Batch, { description: 'The batch in the container.' })
-  async batch(@Root() o: ContainerOccupancy, @Ctx() ctx: GraphQLContext) {
-    return (await ctx.loaders.byId(Batch).load(o.batchId))!;
+  batch(@Root() o: ContainerOccupancy, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(Batch, o.batchId);
   }
 
   @FieldResolver(() => BatchContainerAssignment, { description: 'The assignment occupying the container.' })
-  async assignment(@Root() o: ContainerOccupancy, @Ctx() ctx: GraphQLContext) {
-    return (await ctx.loaders.byId(BatchContainerAssignment).load(o.assignmentId))!;
+  assignment(@Root() o: ContainerOccupancy, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(BatchContainerAssignment, o.assignmentId);
   }
 }

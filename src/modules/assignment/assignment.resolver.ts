@@ -22,20 +22,20 @@ export class AssignmentResolver {
   }
 
   @FieldResolver(() => Batch, { description: 'Batch whose fish these are.' })
-  async batch(@Root() assignment: BatchContainerAssignment, @Ctx() ctx: GraphQLContext): Promise<Batch> {
-    return (await ctx.loaders.byId(Batch).load(assignment.batch.id))!;
+  batch(@Root() assignment: BatchContainerAssignment, @Ctx() ctx: GraphQLContext): Promise<Batch> {
+    return ctx.loaders.required(Batch, assignment.batch.id);
   }
 
   @FieldResolver(() => Container, { description: 'Container the fish are in.' })
-  async container(@Root() assignment: BatchContainerAssignment, @Ctx() ctx: GraphQLContext): Promise<Container> {
-    return (await ctx.loaders.byId(Container).load(assignment.container.id))!;
+  container(@Root() assignment: BatchContainerAssignment, @Ctx() ctx: GraphQLContext): Promise<Container> {
+    return ctx.loaders.required(Container, assignment.container.id);
   }
 
   @FieldResolver(() => LifecycleStage, {
     description: 'Operational stage on arrival; the current stage comes from the daily series.',
   })
-  async lifecycleStage(@Root() assignment: BatchContainerAssignment, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
-    return (await ctx.loaders.byId(LifecycleStage).load(assignment.lifecycleStage.id))!;
+  lifecycleStage(@Root() assignment: BatchContainerAssignment, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
+    return ctx.loaders.required(LifecycleStage, assignment.lifecycleStage.id);
   }
 
   @FieldResolver(() => DateScalar, {

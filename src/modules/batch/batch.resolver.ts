@@ -15,7 +15,7 @@ import { Species } from '../species/species.entity.js';
 import { Batch, BatchCreation } from './batch.entity.js';
 import { BatchPlacement } from './batch-placement.entity.js';
 import { BatchAssignmentFilter, BatchFilter, BatchOrder, BatchOrderField } from './batch.inputs.js';
-import { utcDate } from '../../shared/dates.js';
+import { todayUtc } from '../../shared/dates.js';
 import { batchLoaders } from './batch.loaders.js';
 
 export const BatchConnection = connectionOf('Batch', Batch, 'A page of batches.');
@@ -104,7 +104,7 @@ export async function batchWhere(em: EntityManager, filter: BatchFilter | undefi
 /** Batch ids matching the derived conditions, or null when the filter has none. */
 async function derivedBatchIds(em: EntityManager, filter: BatchFilter): Promise<number[] | null> {
   const where: string[] = [];
-  const params: unknown[] = [utcDate(new Date())];
+  const params: unknown[] = [todayUtc()];
   const location: string[] = [];
   const locationIds = (list: string[] | undefined, type: string, column: string, argument: string) => {
     if (!list) return;
@@ -165,7 +165,7 @@ export class BatchResolver {
       {
         entity: Batch,
         columns: 'b.*',
-        from: derived ? { sql: `batch b ${LATEST_STATE_JOIN}`, params: [utcDate(new Date())] } : { sql: 'batch b', params: [] },
+        from: derived ? { sql: `batch b ${LATEST_STATE_JOIN}`, params: [todayUtc()] } : { sql: 'batch b', params: [] },
         where: condition ? [condition] : [],
         order,
         idColumn: 'b.id',
@@ -195,8 +195,8 @@ export class BatchResolver {
   }
 
   @FieldResolver(() => Species, { description: 'Species of the batch.' })
-  async species(@Root() batch: Batch, @Ctx() ctx: GraphQLContext): Promise<Species> {
-    return (await ctx.loaders.byId(Species).load(batch.species.id))!;
+  species(@Root() batch: Batch, @Ctx() ctx: GraphQLContext): Promise<Species> {
+    return ctx.loaders.required(Species, batch.species.id);
   }
 
   @FieldResolver(() => BatchCreation, { nullable: true, description: 'The egg delivery that created the batch.' })
@@ -239,8 +239,8 @@ export class BatchResolver {
 @Resolver(() => BatchPlacement)
 export class BatchPlacementResolver {
   @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment the fish were placed into.' })
-  async assignment(@Root() placement: BatchPlacement, @Ctx() ctx: GraphQLContext): Promise<BatchContainerAssignment> {
-    return (await ctx.loaders.byId(BatchContainerAssignment).load(placement.assignment.id))!;
+  assignment(@Root() placement: BatchPlacement, @Ctx() ctx: GraphQLContext): Promise<BatchContainerAssignment> {
+    return ctx.loaders.required(BatchContainerAssignment, placement.assignment.id);
   }
 }
 

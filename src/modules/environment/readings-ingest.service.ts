@@ -3,9 +3,9 @@ import { ensurePartitions } from '../../db/partitions.js';
 import { copyIn, txQuery } from '../../db/raw-sql.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
-import { utcDate } from '../../shared/dates.js';
+import { todayUtc, utcDate } from '../../shared/dates.js';
 import type { WriteResult } from '../operations/operation.js';
-import { inputError, lockBatches, reject, todayUtc } from '../operations/rules.js';
+import { inputError, lockBatches, reject } from '../operations/rules.js';
 import type { EnvironmentalReadingInput } from './readings-ingest.inputs.js';
 
 /** Most readings one call may carry. */

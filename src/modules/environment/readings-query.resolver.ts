@@ -104,13 +104,13 @@ export class ReadingsQueryResolver {
 @Resolver(() => EnvironmentalReading)
 export class EnvironmentalReadingResolver {
   @FieldResolver(() => Container, { description: 'Container measured.' })
-  async container(@Root() reading: EnvironmentalReading, @Ctx() ctx: GraphQLContext): Promise<Container> {
-    return (await ctx.loaders.byId(Container).load(reading.container.id))!;
+  container(@Root() reading: EnvironmentalReading, @Ctx() ctx: GraphQLContext): Promise<Container> {
+    return ctx.loaders.required(Container, reading.container.id);
   }
 
   @FieldResolver(() => EnvironmentalParameter, { description: 'Parameter measured.' })
-  async parameter(@Root() reading: EnvironmentalReading, @Ctx() ctx: GraphQLContext): Promise<EnvironmentalParameter> {
-    return (await ctx.loaders.byId(EnvironmentalParameter).load(reading.parameter.id))!;
+  parameter(@Root() reading: EnvironmentalReading, @Ctx() ctx: GraphQLContext): Promise<EnvironmentalParameter> {
+    return ctx.loaders.required(EnvironmentalParameter, reading.parameter.id);
   }
 
   @FieldResolver(() => Sensor, { nullable: true, description: 'Sensor that took the reading; null for manual readings without one.' })

@@ -306,13 +306,13 @@ export class EventsQueryResolver {
 @Resolver(() => HarvestEvent)
 export class HarvestEventResolver {
   @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment harvested.' })
-  async assignment(@Root() harvest: HarvestEvent, @Ctx() ctx: GraphQLContext) {
-    return (await ctx.loaders.byId(BatchContainerAssignment).load(harvest.assignment.id))!;
+  assignment(@Root() harvest: HarvestEvent, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(BatchContainerAssignment, harvest.assignment.id);
   }
 
   @FieldResolver(() => Batch, { description: 'Batch harvested.' })
-  async batch(@Root() harvest: HarvestEvent, @Ctx() ctx: GraphQLContext) {
-    return (await ctx.loaders.byId(Batch).load(harvest.batch.id))!;
+  batch(@Root() harvest: HarvestEvent, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(Batch, harvest.batch.id);
   }
 
   @FieldResolver(() => [HarvestLot], { description: 'Lots by size class.' })

@@ -117,8 +117,8 @@ export class AssignmentEventsResolver {
 }
 
 /** The assignment behind an event (every event table keys its assignment by `assignment_id`). */
-async function assignmentOf(ctx: GraphQLContext, event: { assignment: { id: number } }): Promise<BatchContainerAssignment> {
-  return (await ctx.loaders.byId(BatchContainerAssignment).load(event.assignment.id))!;
+function assignmentOf(ctx: GraphQLContext, event: { assignment: { id: number } }): Promise<BatchContainerAssignment> {
+  return ctx.loaders.required(BatchContainerAssignment, event.assignment.id);
 }
 
 @Resolver(() => GrowthSample)
@@ -176,18 +176,18 @@ export class TransferActionResolver {
   }
 
   @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment the fish left.' })
-  async sourceAssignment(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
-    return (await ctx.loaders.byId(BatchContainerAssignment).load(action.sourceAssignment.id))!;
+  sourceAssignment(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(BatchContainerAssignment, action.sourceAssignment.id);
   }
 
   @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment the fish arrived in.' })
-  async destAssignment(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
-    return (await ctx.loaders.byId(BatchContainerAssignment).load(action.destAssignment.id))!;
+  destAssignment(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(BatchContainerAssignment, action.destAssignment.id);
   }
 
   @FieldResolver(() => Batch, { description: 'Batch of the fish.' })
-  async batch(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
-    return (await ctx.loaders.byId(Batch).load(action.batch.id))!;
+  batch(@Root() action: TransferAction, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(Batch, action.batch.id);
   }
 }
 

@@ -83,8 +83,8 @@ export class FeedQueryResolver {
 @Resolver(() => FeedingEvent)
 export class FeedingEventResolver {
   @FieldResolver(() => Container, { description: 'Container fed.' })
-  async container(@Root() event: FeedingEvent, @Ctx() ctx: GraphQLContext): Promise<Container> {
-    return (await ctx.loaders.byId(Container).load(event.container.id))!;
+  container(@Root() event: FeedingEvent, @Ctx() ctx: GraphQLContext): Promise<Container> {
+    return ctx.loaders.required(Container, event.container.id);
   }
 
   @FieldResolver(() => BatchContainerAssignment, {
@@ -97,8 +97,8 @@ export class FeedingEventResolver {
   }
 
   @FieldResolver(() => Feed, { description: 'Feed product given.' })
-  async feed(@Root() event: FeedingEvent, @Ctx() ctx: GraphQLContext): Promise<Feed> {
-    return (await ctx.loaders.byId(Feed).load(event.feed.id))!;
+  feed(@Root() event: FeedingEvent, @Ctx() ctx: GraphQLContext): Promise<Feed> {
+    return ctx.loaders.required(Feed, event.feed.id);
   }
 
   @FieldResolver(() => FeedContainer, { nullable: true, description: 'Feed store the feed came from, when recorded.' })

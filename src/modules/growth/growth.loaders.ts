@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Loaders } from '../../graphql/loaders.js';
-import { findReadOnly } from '../../db/read-only-entities.js';
+import { findReadOnlyIn } from '../../db/read-only-entities.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
 import {
   roundHalfEven,
@@ -125,7 +125,7 @@ export const growthLoaders = {
       'recentJobsByBatch',
       () =>
         new DataLoader<number, RecomputeJob[]>(async (batchIds) => {
-          const rows = await findReadOnly(l.em, RecomputeJob, { batch: { $in: [...batchIds] } }, { orderBy: { requestedAt: 'desc', id: 'desc' } });
+          const rows = await findReadOnlyIn(l.em, RecomputeJob, 'batch', batchIds, { orderBy: { requestedAt: 'desc', id: 'desc' } });
           const groups = new Map<number, RecomputeJob[]>(batchIds.map((id) => [id, []]));
           for (const row of rows) {
             const group = groups.get(row.batch.id);

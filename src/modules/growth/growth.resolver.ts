@@ -27,7 +27,7 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { Loaders } from '../../graphql/loaders.js';
 import { publishEvents } from '../../events/publisher.js';
 import type { BatchUpdatedEvent, RecomputeProgressEvent } from '../../events/events.js';
-import { addDays, diffDays, utcDate } from '../../shared/dates.js';
+import { addDays, diffDays, todayUtc } from '../../shared/dates.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
 import { RecomputeReason, TimeBucket } from '../enums.js';
@@ -41,7 +41,6 @@ import { enqueueRecompute } from './recompute.service.js';
 /** A daily series request spans at most this many days (data-model.md §6.1). */
 export const MAX_DAILY_SERIES_DAYS = 1_100;
 
-const today = () => utcDate(new Date());
 
 /** Resolves the requested range against the owner's own dates and enforces the span limit of DAY series. */
 function seriesRange(range: DateRange | undefined, defaultFrom: string, defaultTo: string, bucket: TimeBucket) {
@@ -70,7 +69,7 @@ export class AssignmentGrowthResolver {
     @Arg('bucket', () => TimeBucket, { defaultValue: TimeBucket.DAY, description: 'Bucket size.' }) bucket: TimeBucket,
     @Ctx() ctx: GraphQLContext,
   ): Promise<DailyAssignmentState[]> {
-    const end = assignment.departureDate ? addDays(assignment.departureDate, -1) : today();
+    const end = assignment.departureDate ? addDays(assignment.departureDate, -1) : todayUtc();
     const key = seriesRange(range, assignment.assignmentDate, end, bucket);
     return growthLoaders.dailySeriesByAssignment(ctx.loaders).load({ id: assignment.id, ...key });
   }
@@ -84,7 +83,7 @@ export class AssignmentGrowthResolver {
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Day to look at; default today (UTC).' }) asOf: string | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<DailyAssignmentState | null> {
-    return growthLoaders.latestStateByAssignment(ctx.loaders).load({ id: assignment.id, asOf: asOf ?? today() });
+    return growthLoaders.latestStateByAssignment(ctx.loaders).load({ id: assignment.id, asOf: asOf ?? todayUtc() });
   }
 }
 
@@ -100,7 +99,7 @@ export class BatchGrowthResolver {
     @Arg('bucket', () => TimeBucket, { defaultValue: TimeBucket.DAY, description: 'Bucket size.' }) bucket: TimeBucket,
     @Ctx() ctx: GraphQLContext,
   ): Promise<BatchDailyPoint[]> {
-    const key = seriesRange(range, batch.startDate, batch.actualEndDate ?? today(), bucket);
+    const key = seriesRange(range, batch.startDate, batch.actualEndDate ?? todayUtc(), bucket);
     return growthLoaders.dailySeriesByBatch(ctx.loaders).load({ id: batch.id, ...key });
   }
 
@@ -110,7 +109,7 @@ export class BatchGrowthResolver {
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Day to look at; default today (UTC).' }) asOf: string | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<BatchKpis | null> {
-    return growthLoaders.kpisByBatch(ctx.loaders).load({ id: batch.id, asOf: asOf ?? today() });
+    return growthLoaders.kpisByBatch(ctx.loaders).load({ id: batch.id, asOf: asOf ?? todayUtc() });
   }
 
   @FieldResolver(() => [RecomputeJob], { description: 'Recompute jobs of the batch, newest first (at most 20).' })
@@ -122,18 +121,18 @@ export class BatchGrowthResolver {
 @Resolver(() => DailyAssignmentState)
 export class DailyAssignmentStateResolver {
   @FieldResolver(() => BatchContainerAssignment, { description: 'The assignment this state belongs to.' })
-  async assignment(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<BatchContainerAssignment> {
-    return (await ctx.loaders.byId(BatchContainerAssignment).load(state.assignmentId))!;
+  assignment(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<BatchContainerAssignment> {
+    return ctx.loaders.required(BatchContainerAssignment, state.assignmentId);
   }
 
   @FieldResolver(() => Container, { description: 'The container.' })
-  async container(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<Container> {
-    return (await ctx.loaders.byId(Container).load(state.containerId))!;
+  container(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<Container> {
+    return ctx.loaders.required(Container, state.containerId);
   }
 
   @FieldResolver(() => LifecycleStage, { description: 'Lifecycle stage at the end of lastDate (after the transition check).' })
-  async lifecycleStage(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
-    return (await ctx.loaders.byId(LifecycleStage).load(state.lifecycleStageId))!;
+  lifecycleStage(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
+    return ctx.loaders.required(LifecycleStage, state.lifecycleStageId);
   }
 }
 
@@ -195,8 +194,8 @@ export class RecomputeJobResolver {
   }
 
   @FieldResolver(() => Batch, { description: 'The batch recomputed.' })
-  async batch(@Root() job: RecomputeJob, @Ctx() ctx: GraphQLContext): Promise<Batch> {
-    return (await ctx.loaders.byId(Batch).load(job.batch.id))!;
+  batch(@Root() job: RecomputeJob, @Ctx() ctx: GraphQLContext): Promise<Batch> {
+    return ctx.loaders.required(Batch, job.batch.id);
   }
 
   @FieldResolver(() => RecomputeStatsType, { nullable: true, description: 'Counters of a SUCCEEDED run.' })
@@ -247,7 +246,7 @@ export class GrowthMutationResolver {
     if (!batch) {
       return { recomputeJob: null, userErrors: [UserError.of(UserErrorCode.NOT_FOUND, `No batch with id ${input.batchId}`, ['input', 'batchId'])] };
     }
-    if (input.fromDate && (input.fromDate < batch.startDate || input.fromDate > today())) {
+    if (input.fromDate && (input.fromDate < batch.startDate || input.fromDate > todayUtc())) {
       return {
         recomputeJob: null,
         userErrors: [
@@ -310,14 +309,14 @@ export class GrowthSubscriptionResolver {
       (args.filter.batchId != null && decodeIdOf('Batch', args.filter.batchId) === payload.batchId),
     description: 'Status changes of recompute jobs (QUEUED, RUNNING, SUCCEEDED, FAILED), published after commit.',
   })
-  async recomputeProgress(
+  recomputeProgress(
     @Root() event: RecomputeProgressEvent,
     @Arg('filter', () => RecomputeProgressFilter, { description: 'A job id or a batch id.' }) filter: RecomputeProgressFilter,
     @Ctx() ctx: GraphQLContext,
   ): Promise<RecomputeJob> {
     if (!filter.jobId && !filter.batchId) throw new GraphQLError('Pass filter.jobId or filter.batchId', { extensions: { code: 'BAD_USER_INPUT' } });
     refreshForEvent(ctx);
-    return (await ctx.loaders.byId(RecomputeJob).load(event.jobId))!;
+    return ctx.loaders.required(RecomputeJob, event.jobId);
   }
 
   @Subscription(() => BatchUpdate, {

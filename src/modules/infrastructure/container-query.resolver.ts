@@ -5,7 +5,7 @@ import { entityIdCondition, sqlPaginate, type SqlOrderKey } from '../../graphql/
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { SortDirection } from '../../graphql/common/sort.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { utcDate } from '../../shared/dates.js';
+import { todayUtc } from '../../shared/dates.js';
 import { decodeIds } from '../batch/batch.resolver.js';
 import { ContainerCategory, ContainerHierarchyRole } from '../enums.js';
 import { Container } from './container.entity.js';
@@ -128,7 +128,7 @@ export class ContainerQueryResolver {
     }
     if (f.categories) where.push({ containerType: { category: { $in: f.categories } } });
     if (f.active != null) where.push({ active: f.active });
-    const day = f.on ?? utcDate(new Date());
+    const day = f.on ?? todayUtc();
     if (f.occupied != null) {
       // Occupancy on a day is the half-open interval [assignment_date, departure_date) containing it.
       const rows = await ctx.em.execute<Array<{ container_id: number }>>(

@@ -3,14 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { UserError, UserErrorCode, UserErrorException } from '../../graphql/common/user-error.js';
-import { addDays, utcDate } from '../../shared/dates.js';
+import { addDays, todayUtc } from '../../shared/dates.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
 import { EngineError, type DailyAssignmentStateRow } from '../growth/engine/index.js';
 import { ensureDailyStatePartitions, recomputeBatchInTransaction } from '../growth/recompute.service.js';
 
 /** Today as a UTC calendar day: operational facts are dated on or before it. */
-export const todayUtc = (): string => utcDate(new Date());
 
 /** A user error on a field of the mutation's `input` (`path` below `input`). */
 export function inputError(code: UserErrorCode, message: string, ...path: Array<string | number>): UserError {

@@ -32,7 +32,7 @@ export class SpeciesResolver {
 @Resolver(() => LifecycleStage)
 export class LifecycleStageResolver {
   @FieldResolver(() => Species, { description: 'Species the stage belongs to.' })
-  async species(@Root() stage: LifecycleStage, @Ctx() ctx: GraphQLContext): Promise<Species> {
-    return (await ctx.loaders.byId(Species).load(stage.species.id))!;
+  species(@Root() stage: LifecycleStage, @Ctx() ctx: GraphQLContext): Promise<Species> {
+    return ctx.loaders.required(Species, stage.species.id);
   }
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
-import { addDays } from '../../shared/dates.js';
+import { addDays, todayUtc } from '../../shared/dates.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import type { Batch } from '../batch/batch.entity.js';
 import { TransferStatus } from '../enums.js';
@@ -20,7 +20,6 @@ import {
   lockBatch,
   reject,
   roundTo,
-  todayUtc,
 } from '../operations/rules.js';
 import { LockMode } from '@mikro-orm/core';
 import {

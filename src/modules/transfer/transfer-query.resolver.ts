@@ -80,18 +80,18 @@ export class TransferWorkflowResolver {
   }
 
   @FieldResolver(() => Batch, { description: 'Batch whose fish the workflow moves.' })
-  async batch(@Root() workflow: TransferWorkflow, @Ctx() ctx: GraphQLContext): Promise<Batch> {
-    return (await ctx.loaders.byId(Batch).load(workflow.batch.id))!;
+  batch(@Root() workflow: TransferWorkflow, @Ctx() ctx: GraphQLContext): Promise<Batch> {
+    return ctx.loaders.required(Batch, workflow.batch.id);
   }
 
   @FieldResolver(() => LifecycleStage, { description: 'Stage the fish leave.' })
-  async sourceStage(@Root() workflow: TransferWorkflow, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
-    return (await ctx.loaders.byId(LifecycleStage).load(workflow.sourceStage.id))!;
+  sourceStage(@Root() workflow: TransferWorkflow, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
+    return ctx.loaders.required(LifecycleStage, workflow.sourceStage.id);
   }
 
   @FieldResolver(() => LifecycleStage, { description: 'Stage the fish enter.' })
-  async destStage(@Root() workflow: TransferWorkflow, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
-    return (await ctx.loaders.byId(LifecycleStage).load(workflow.destStage.id))!;
+  destStage(@Root() workflow: TransferWorkflow, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
+    return ctx.loaders.required(LifecycleStage, workflow.destStage.id);
   }
 
   @FieldResolver(() => [TransferAction], { description: 'Actions of the workflow, by execution date (planned ones without a date last).' })
