@@ -28,40 +28,51 @@ async function main() {
     log.fatal({ reason: error.message }, 'aquagraph worker failed to start');
     process.exit(1);
   });
-  // Listen before taking jobs, so a port conflict fails the start without having locked any.
   let metricsServer: MetricsServer | null = null;
-  if (config.worker.metricsHttp) {
-    try {
-      metricsServer = await startMetricsServer({ orm: database.orm, log, listen: config.worker.metricsHttp, config });
-    } catch (error) {
-      log.fatal({ reason: (error as Error).message }, 'aquagraph worker failed to start');
-      await database.close();
-      process.exit(1);
-    }
-    log.info({ metricsUrl: `${metricsServer.url}/metrics`, healthUrl: `${metricsServer.url}/healthz` }, 'worker metrics listening');
-  }
-  const runner = await startQueue({
-    connectionString: database.url,
-    orm: database.orm,
-    log,
-    concurrency: config.worker.concurrency,
-    seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
-  });
-  const unobserve = metrics.observeQueue(runner.events);
-  log.info({ concurrency: config.worker.concurrency }, 'aquagraph worker running');
+  let runner: Awaited<ReturnType<typeof startQueue>> | null = null;
+  let unobserve: (() => void) | null = null;
+  let starting: Promise<void> = Promise.resolve();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'worker shutting down');
+    // A signal during start-up (an orchestrator stopping a worker that just came up) lets the start finish, then
+    // undoes all of it: handlers are installed first, so the process never dies half-started.
+    await starting.catch(() => undefined);
     await metricsServer?.close();
-    await runner.stop();
-    unobserve();
+    await runner?.stop();
+    unobserve?.();
     await database.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  starting = (async () => {
+    // Listen before taking jobs, so a port conflict fails the start without having locked any.
+    if (config.worker.metricsHttp) {
+      try {
+        metricsServer = await startMetricsServer({ orm: database.orm, log, listen: config.worker.metricsHttp, config });
+      } catch (error) {
+        log.fatal({ reason: (error as Error).message }, 'aquagraph worker failed to start');
+        await database.close();
+        process.exit(1);
+      }
+      log.info({ metricsUrl: `${metricsServer.url}/metrics`, healthUrl: `${metricsServer.url}/healthz` }, 'worker metrics listening');
+    }
+    if (stopping) return;
+    runner = await startQueue({
+      connectionString: database.url,
+      orm: database.orm,
+      log,
+      concurrency: config.worker.concurrency,
+      seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
+    });
+    unobserve = metrics.observeQueue(runner.events);
+    log.info({ concurrency: config.worker.concurrency }, 'aquagraph worker running');
+  })();
+  await starting;
 }
 
 await main();

@@ -11,7 +11,6 @@ import {
   type DailyAssignmentStateRow,
   type TimeBucket,
 } from './engine/index.js';
-import type { StoredDailyRow } from './growth.repository.js';
 import type { BatchDailyPoint, BatchKpis, DailyAssignmentState } from './growth.types.js';
 import { RecomputeJob } from './recompute-job.entity.js';
 
@@ -30,8 +29,31 @@ export interface SeriesKey {
 
 const argsOf = (key: { from: string; to: string; bucket?: string }) => `${key.from}|${key.to}|${key.bucket ?? ''}`;
 
-/** A stored daily row with its batch (the repository's comparison shape plus batch_id). */
-type StoredRow = StoredDailyRow & { batch_id: number };
+/** A daily_assignment_state row as node-pg returns it (numerics parsed, jsonb parsed, dates as text). */
+interface StoredRow {
+  batch_id: number;
+  assignment_id: number;
+  date: string;
+  container_id: number;
+  day_number: number;
+  lifecycle_stage_id: number;
+  population: number;
+  inflow_count: number;
+  outflow_count: number;
+  mortality_count: number;
+  avg_weight_g: number;
+  biomass_kg: number;
+  temp_c: number;
+  feed_kg: number;
+  growth_kg: number;
+  fcr: number | null;
+  tgc_used: number;
+  anchor_type: DailyAssignmentStateRow['anchorType'];
+  sources: DailyAssignmentStateRow['sources'];
+  confidence: DailyAssignmentStateRow['confidence'];
+  scenario_id: number;
+  engine_version: string;
+}
 
 const DAILY_SELECT = `select assignment_id, batch_id, container_id, date, day_number, lifecycle_stage_id, population,
   inflow_count, outflow_count, mortality_count, avg_weight_g, biomass_kg, temp_c, feed_kg, growth_kg, fcr, tgc_used,

@@ -316,30 +316,6 @@ export async function saveEngineResult(
   return { rowsWritten, rowsDeleted, rowsUnchanged: rows.length - rowsWritten, batchRowsWritten };
 }
 
-export interface StoredDailyRow {
-  assignment_id: number;
-  date: string;
-  container_id: number;
-  day_number: number;
-  lifecycle_stage_id: number;
-  population: number;
-  inflow_count: number;
-  outflow_count: number;
-  mortality_count: number;
-  avg_weight_g: number;
-  biomass_kg: number;
-  temp_c: number;
-  feed_kg: number;
-  growth_kg: number;
-  fcr: number | null;
-  tgc_used: number;
-  anchor_type: DailyAssignmentStateRow['anchorType'];
-  sources: DailyAssignmentStateRow['sources'];
-  confidence: DailyAssignmentStateRow['confidence'];
-  scenario_id: number;
-  engine_version: string;
-}
-
 /** The daily columns COPY compares: every column but `computed_at`, which is last. */
 const COMPARED_DAILY_COLUMNS = DAILY_STATE_COPY_COLUMNS.slice(0, -1);
 
