@@ -58,6 +58,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
           log,
           concurrency: config.worker.concurrency,
           seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
+          idempotencyKeyTtlDays: config.worker.idempotencyKeyTtlDays,
         })
       : null;
     if (queue) {

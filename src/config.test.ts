@@ -36,6 +36,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps idempotency keys 30 days unless IDEMPOTENCY_KEY_TTL_DAYS says otherwise (1–3650)', () => {
+    expect(loadConfig({}).worker.idempotencyKeyTtlDays).toBe(30);
+    expect(loadConfig({ IDEMPOTENCY_KEY_TTL_DAYS: '2' }).worker.idempotencyKeyTtlDays).toBe(2);
+    expect(() => loadConfig({ IDEMPOTENCY_KEY_TTL_DAYS: '0' })).toThrow(/IDEMPOTENCY_KEY_TTL_DAYS must be between 1 and 3650/);
+  });
+
   it('rejects out-of-range ports', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be between 0 and 65535/);
   });

@@ -100,6 +100,7 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   RUN_WORKER: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  IDEMPOTENCY_KEY_TTL_DAYS: z.coerce.number().int().min(1, 'must be between 1 and 3650').max(3650, 'must be between 1 and 3650').default(30),
   WORKER_METRICS_PORT: optionalPort,
   WORKER_METRICS_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SEED_WORKERS: z.coerce.number().int().min(1, 'must be between 1 and 16').max(16, 'must be between 1 and 16').default(4),
@@ -146,6 +147,8 @@ export interface Config {
     /** Run queue jobs inside the API process (`npm start`); `npm run worker` always runs them. */
     readonly inProcess: boolean;
     readonly concurrency: number;
+    /** Days a create mutation's idempotency key is remembered; a nightly job forgets older ones. */
+    readonly idempotencyKeyTtlDays: number;
     /**
      * `GET /metrics` and `GET /healthz` of a worker-only process (`npm run worker`); null: no listener (the
      * default). Port 0 picks a free port.
@@ -236,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     worker: {
       inProcess: e.RUN_WORKER,
       concurrency: e.WORKER_CONCURRENCY,
+      idempotencyKeyTtlDays: e.IDEMPOTENCY_KEY_TTL_DAYS,
       metricsHttp: e.WORKER_METRICS_PORT === undefined ? null : { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
     },
     seed: { workers: e.SEED_WORKERS, maintenanceWorkMem: e.SEED_MAINTENANCE_WORK_MEM, onEmpty: e.SEED_ON_EMPTY },

@@ -68,6 +68,7 @@ async function main() {
       log,
       concurrency: config.worker.concurrency,
       seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
+      idempotencyKeyTtlDays: config.worker.idempotencyKeyTtlDays,
     });
     unobserve = metrics.observeQueue(runner.events);
     log.info({ concurrency: config.worker.concurrency }, 'aquagraph worker running');

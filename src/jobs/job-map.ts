@@ -10,6 +10,8 @@ export interface JobMap {
   seed_run: { seedRunId: number; workers?: number };
   /** Verifies a seed run and stores the report on its row. */
   seed_run_verify: { seedRunId: number; deep: boolean; sampleBatches: number };
+  /** Forgets idempotency keys older than IDEMPOTENCY_KEY_TTL_DAYS (nightly). */
+  idempotency_key_expiry: Record<string, never>;
   /** Unlocks seed_run jobs of dead workers so they are resumed now (every minute and at every runner start). */
   seed_run_rescue: Record<string, never>;
 }

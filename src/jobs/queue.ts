@@ -6,6 +6,7 @@ import { todayUtc } from '../shared/dates.js';
 import type { JobMap } from './job-map.js';
 import { nightlyAppend } from './nightly-append.job.js';
 import { recomputeTask } from './recompute.job.js';
+import { expireIdempotencyKeys } from '../modules/operations/operation.js';
 import { rescueSeedRunJobs } from '../modules/runs/seed-run.service.js';
 import { SeedRunExecutions, seedRunTask, seedRunVerifyTask } from './seed-run.job.js';
 
@@ -18,6 +19,8 @@ export interface QueueOptions {
   today?: () => string;
   /** `maintenance_work_mem` of seed runs' index rebuilds (SEED_MAINTENANCE_WORK_MEM). */
   seedMaintenanceWorkMem?: string;
+  /** Days idempotency keys are kept (IDEMPOTENCY_KEY_TTL_DAYS); default 30. */
+  idempotencyKeyTtlDays?: number;
 }
 
 /** Adapts graphile-worker's logger to pino. */
@@ -57,6 +60,10 @@ export async function startQueue(options: QueueOptions): Promise<Runner> {
     }) as TaskList[string],
     seed_run: seedRunTask(seedDeps, seedRuns) as TaskList[string],
     seed_run_verify: seedRunVerifyTask(seedDeps) as TaskList[string],
+    idempotency_key_expiry: (async () => {
+      const expired = await expireIdempotencyKeys(orm.em.fork() as EntityManager, options.idempotencyKeyTtlDays ?? 30);
+      if (expired > 0) log.info({ expired }, 'idempotency keys expired');
+    }) as TaskList[string],
     seed_run_rescue: (async () => {
       await rescueSeedRunJobs(orm, log);
     }) as TaskList[string],
@@ -74,7 +81,7 @@ export async function startQueue(options: QueueOptions): Promise<Runner> {
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     taskList,
     // UTC times: nightly append after midnight, partition maintenance before it.
-    crontab: ['15 0 * * * nightly_append ?max=1', '30 23 * * * partition_maintenance ?max=1', '* * * * * seed_run_rescue ?max=1'].join('\n'),
+    crontab: ['15 0 * * * nightly_append ?max=1', '30 23 * * * partition_maintenance ?max=1', '45 0 * * * idempotency_key_expiry ?max=1', '* * * * * seed_run_rescue ?max=1'].join('\n'),
   });
   // graphile-worker waits for running jobs on stop; seed runs would take minutes, so they are suspended at once.
   runner.events.on('pool:gracefulShutdown', () => void seedRuns.suspendAll());

@@ -7,6 +7,7 @@ import { Migration20261130000005 } from './Migration20261130000005.js';
 import { Migration20261130000006 } from './Migration20261130000006.js';
 import { Migration20261130000007 } from './Migration20261130000007.js';
 import { Migration20261130000008 } from './Migration20261130000008.js';
+import { Migration20261130000009 } from './Migration20261130000009.js';
 
 /**
  * Committed migrations in order. Listed explicitly because vitest externalises MikroORM and Node 20 cannot
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130000006', class: Migration20261130000006 },
   { name: 'Migration20261130000007', class: Migration20261130000007 },
   { name: 'Migration20261130000008', class: Migration20261130000008 },
+  { name: 'Migration20261130000009', class: Migration20261130000009 },
 ];

@@ -1,13 +1,14 @@
-import { Entity, OptionalProps, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 import { bigintColumn } from '../../db/types.js';
 
 /**
  * The first result of a create mutation sent with an `idempotencyKey` (data-model.md §6.4). Keys are scoped to
  * the API token (`viewer_name`); the row is claimed with INSERT … ON CONFLICT inside the mutation's own
  * transaction, so a concurrent retry waits for the first attempt and then replays its result, and a failed
- * attempt (rolled back) releases the key.
+ * attempt (rolled back) releases the key. Keys older than IDEMPOTENCY_KEY_TTL_DAYS are forgotten nightly.
  */
 @Entity({ tableName: 'mutation_idempotency' })
+@Index({ properties: ['createdAt'] })
 export class MutationIdempotency {
   [PrimaryKeyProp]?: ['viewerName', 'idempotencyKey'];
   [OptionalProps]?: 'createdAt';

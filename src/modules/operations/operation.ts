@@ -137,6 +137,19 @@ function failure(...userErrors: UserError[]): { ok: false; userErrors: UserError
 }
 
 /**
+ * Forgets idempotency keys claimed more than `ttlDays` days ago (the nightly `idempotency_key_expiry` job), so the
+ * table stays bounded: a retry within the window replays its first result, a request after it is new. Returns how
+ * many keys were forgotten.
+ */
+export async function expireIdempotencyKeys(em: EntityManager, ttlDays: number): Promise<number> {
+  if (!Number.isInteger(ttlDays) || ttlDays < 1) throw new Error(`expireIdempotencyKeys: ttlDays must be a positive integer (got ${ttlDays})`);
+  return em.transactional(async (tx) => {
+    const { rowCount } = await txQuery(tx, `delete from mutation_idempotency where created_at < now() - make_interval(days => $1)`, [ttlDays]);
+    return rowCount ?? 0;
+  });
+}
+
+/**
  * Claims (viewer, key) for this mutation. Returns null when this transaction now owns the key, or the first
  * attempt's stored result. A concurrent attempt holding the key makes the INSERT wait until it commits (then the
  * SELECT sees its row) or rolls back (then the INSERT succeeds): only one of them ever writes.

@@ -1,6 +1,8 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { expireIdempotencyKeys } from '../../../src/modules/operations/operation.js';
 import { addDays } from '../../../src/shared/dates.js';
 import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
 
@@ -217,6 +219,23 @@ describe('feedingEventCreate', () => {
     const retry = await feed({ ...base(), fedAt, idempotencyKey: 'feed-1' });
     expect(retry.feedingEvent).toEqual(result.feedingEvent);
     expect(await env.counts()).toEqual(before);
+  });
+
+  it('forgets idempotency keys older than IDEMPOTENCY_KEY_TTL_DAYS: the same key then records anew', async () => {
+    const fedAt = `${addDays(start, 9)}T08:00:00Z`;
+    const first = await feed({ ...base(), fedAt, idempotencyKey: 'feed-expiring' });
+    expect(first.userErrors).toEqual([]);
+    await feed({ ...base(), fedAt: `${addDays(start, 9)}T09:00:00Z`, idempotencyKey: 'feed-recent' });
+    // The first key was claimed 31 days ago; the nightly job (IDEMPOTENCY_KEY_TTL_DAYS = 30) forgets it alone.
+    await env.sql.query(`update mutation_idempotency set created_at = now() - interval '31 days' where idempotency_key = 'feed-expiring'`);
+    const em = env.app.orm.em.fork() as EntityManager;
+    expect(await expireIdempotencyKeys(em, 30)).toBe(1);
+    expect((await env.rows<{ key: string }>(`select idempotency_key as key from mutation_idempotency where idempotency_key like 'feed-%' order by 1`)).map((r) => r.key))
+      .toEqual(['feed-1', 'feed-recent']);
+    const again = await feed({ ...base(), fedAt, idempotencyKey: 'feed-expiring' });
+    expect(again.userErrors).toEqual([]);
+    expect(again.feedingEvent!.id).not.toBe(first.feedingEvent!.id);
+    await expect(expireIdempotencyKeys(em, 0)).rejects.toThrow(/positive integer/);
   });
 
   it('rejects a linked assignment that is not in the container that day, an empty container, a future day and bad amounts', async () => {
