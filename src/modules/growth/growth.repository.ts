@@ -322,9 +322,9 @@ const COMPARED_DAILY_COLUMNS = DAILY_STATE_COPY_COLUMNS.slice(0, -1);
 /**
  * Writes the rows whose stored values differ (or are missing). Each computed row is spelled once as a COPY line;
  * the stored rows in scope are read back with COPY TO, which prints them in the same spelling, so a row is
- * unchanged exactly when the two lines agree up to `computed_at`. That reads 10,000 stored rows several times
- * faster than a SELECT that parses numerics and jsonb into objects. Changed rows are updated in place and missing
- * ones COPYed in; unchanged rows are never touched, so their `computed_at` keeps the last time their values
+ * unchanged exactly when the two lines agree up to `computed_at`. For 10,000 stored rows that is ≈40 ms against
+ * ≈75 ms for a SELECT whose numerics and jsonb node-pg parses into objects. Changed rows are updated in place and
+ * missing ones COPYed in; unchanged rows are never touched, so their `computed_at` keeps the last time their values
  * changed. An in-place update keeps the row's keys, so PostgreSQL skips the foreign-key checks an inserted row
  * costs, and with the partitions' free page space (fillfactor 50) it is a HOT update that touches no index.
  */
