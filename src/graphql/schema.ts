@@ -66,6 +66,7 @@ import { createAppPubSub, type AppPubSub } from './pubsub.js';
 import { ViewerResolver } from './viewer.resolver.js';
 import { DateTimeScalar } from './common/scalars.js';
 import { AssignmentCloseResolver } from '../modules/assignment/assignment-close.resolver.js';
+import { AssignmentUpdateResolver } from '../modules/assignment/assignment-update.resolver.js';
 import { BatchCreateResolver } from '../modules/batch/batch-create.resolver.js';
 import { BatchEditResolver, BatchVersionResolver } from '../modules/batch/batch-edit.resolver.js';
 import { ReadingsIngestResolver } from '../modules/environment/readings-ingest.resolver.js';
@@ -78,9 +79,12 @@ import { EventUpdateResolver } from '../modules/events/event-update.resolver.js'
 import { EVENT_VERSION_RESOLVERS } from '../modules/events/event-version.resolver.js';
 import { LiceCountCreateResolver } from '../modules/events/lice-count-create.resolver.js';
 import { TreatmentCreateResolver } from '../modules/events/treatment-create.resolver.js';
+import { TreatmentUpdateResolver } from '../modules/events/treatment-update.resolver.js';
+import { LiceCountUpdateResolver } from '../modules/events/lice-count-update.resolver.js';
 import { FeedingEvent } from '../modules/feed/feeding-event.entity.js';
 import { TransferCreateResolver } from '../modules/transfer/transfer-create.resolver.js';
 import { TransferEditResolver } from '../modules/transfer/transfer-edit.resolver.js';
+import { TransferWorkflowEditResolver } from '../modules/transfer/transfer-workflow.resolver.js';
 import { PlacementCreateResolver } from '../modules/batch/placement-create.resolver.js';
 import { TransferWorkflowResolver } from '../modules/transfer/transfer-query.resolver.js';
 import { TransferWorkflow } from '../modules/transfer/transfer.entity.js';
@@ -165,15 +169,19 @@ const RESOLVERS: NonEmptyArray<Function> = [
   BatchVersionResolver,
   TransferCreateResolver,
   TransferEditResolver,
+  TransferWorkflowEditResolver,
   PlacementCreateResolver,
   HarvestCreateResolver,
   AssignmentCloseResolver,
+  AssignmentUpdateResolver,
   EventCreateResolver,
   FeedingEventCreateResolver,
   EventUpdateResolver,
   FeedingEventUpdateResolver,
   TreatmentCreateResolver,
   LiceCountCreateResolver,
+  TreatmentUpdateResolver,
+  LiceCountUpdateResolver,
   ...EVENT_VERSION_RESOLVERS,
   ReadingsIngestResolver,
   SeedRunResolver,

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import { UserErrorCode, UserErrorException, type UserError } from '../../graphql/common/user-error.js';
-import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
-import { assertVersion, checkEditInput, editMarks, eventOwner, moveTarget, type EventEditResult } from '../operations/edit.js';
-import { assertInsideInterval, lockBatches, reject, roundTo } from '../operations/rules.js';
+import { checkEditInput, datePath, editMarks, lockForEdit, type EventEditResult } from '../operations/edit.js';
+import { assertInsideInterval, reject, roundTo } from '../operations/rules.js';
 import {
   aggregateFish,
   checkGrowthSampleInput,
@@ -25,54 +24,13 @@ export function checkGrowthSampleUpdateInput(input: GrowthSampleUpdateInput): Us
 }
 
 /**
- * The event after the batch locks: reloaded, at the version the caller saw, and still where it was read before
- * the locks (a move by a concurrent edit in between means a retry).
- */
-async function reloadLocked<T extends GrowthSample | MortalityEvent>(
-  tx: EntityManager,
-  entity: typeof GrowthSample | typeof MortalityEvent,
-  label: string,
-  owner: { id: number; assignmentId: number },
-  input: { id: string; version: number },
-): Promise<T> {
-  const event = (await tx.findOne(entity, owner.id, { refresh: true })) as T | null;
-  if (!event) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${input.id}`, 'id');
-  assertVersion(label, event.version, input.version);
-  if (event.assignment.id !== owner.assignmentId) reject(UserErrorCode.CONFLICT, `The ${label} was moved concurrently; retry`, 'id');
-  return event;
-}
-
-/**
- * Locks what an edit touches and loads the event: the batches of its assignment and of the assignment it moves
- * to (ascending id order), then the event, checked against the version the caller saw, and the target
- * assignment, fresh.
- */
-async function lockForEdit<T extends GrowthSample | MortalityEvent>(
-  tx: EntityManager,
-  entity: typeof GrowthSample | typeof MortalityEvent,
-  table: 'growth_sample' | 'mortality_event',
-  label: string,
-  input: { id: string; version: number; assignmentId?: string | null },
-): Promise<{ event: T; owner: { assignmentId: number; batchId: number }; target: BatchContainerAssignment }> {
-  const owner = await eventOwner(tx, table, entity.name, label, input.id);
-  const moveTo = input.assignmentId != null ? await moveTarget(tx, input.assignmentId) : owner;
-  await lockBatches(tx, [owner.batchId, moveTo.batchId]);
-  const event = await reloadLocked<T>(tx, entity, label, owner, input);
-  const target = await tx.findOneOrFail(BatchContainerAssignment, moveTo.assignmentId, { refresh: true });
-  return { event, owner, target };
-}
-
-/** The path of a date that falls outside the (new) assignment: the date when it changed, else the assignment. */
-const datePath = (dateGiven: boolean, dateField: string) => (dateGiven ? dateField : 'assignmentId');
-
-/**
  * Changes a growth sample (data-model.md §6.4), with the create rules: a day inside the (new) assignment's
  * interval, and either individual fish (aggregates and K recomputed server-side) or aggregates. Marks the old and
  * new assignment dirty from the earlier of the old and new days when the anchor changed (day, assignment, size or
  * mean weight).
  */
 export async function updateGrowthSample(tx: EntityManager, input: GrowthSampleUpdateInput): Promise<EventEditResult> {
-  const { event: sample, owner, target } = await lockForEdit<GrowthSample>(tx, GrowthSample, 'growth_sample', 'growth sample', input);
+  const { event: sample, owner, target } = await lockForEdit(tx, GrowthSample, 'growth_sample', 'growth sample', input);
   const before = { assignmentId: owner.assignmentId, date: sample.sampleDate, sampleSize: sample.sampleSize, avgWeightG: sample.avgWeightG };
   const sampleDate = input.sampleDate ?? sample.sampleDate;
   assertInsideInterval(target, sampleDate, datePath(input.sampleDate != null, 'sampleDate'));
@@ -124,7 +82,7 @@ export async function updateGrowthSample(tx: EntityManager, input: GrowthSampleU
 
 /** Deletes a growth sample and its fish; marks its assignment dirty from its day. */
 export async function deleteGrowthSample(tx: EntityManager, input: GrowthSampleDeleteInput): Promise<EventEditResult> {
-  const { event: sample, owner } = await lockForEdit<GrowthSample>(tx, GrowthSample, 'growth_sample', 'growth sample', input);
+  const { event: sample, owner } = await lockForEdit(tx, GrowthSample, 'growth_sample', 'growth sample', input);
   // growth_sample_fish rows go with it (ON DELETE CASCADE).
   tx.remove(sample);
   await tx.flush();
@@ -149,7 +107,7 @@ export function checkMortalityUpdateInput(input: MortalityEventUpdateInput): Use
  * the count, day or assignment changed.
  */
 export async function updateMortalityEvent(tx: EntityManager, input: MortalityEventUpdateInput, viewerName: string): Promise<EventEditResult> {
-  const { event, owner, target } = await lockForEdit<MortalityEvent>(tx, MortalityEvent, 'mortality_event', 'mortality event', input);
+  const { event, owner, target } = await lockForEdit(tx, MortalityEvent, 'mortality_event', 'mortality event', input);
   const before = { assignmentId: owner.assignmentId, date: event.eventDate, count: event.count };
   const eventDate = input.eventDate ?? event.eventDate;
   assertInsideInterval(target, eventDate, datePath(input.eventDate != null, 'eventDate'));
@@ -192,7 +150,7 @@ export async function updateMortalityEvent(tx: EntityManager, input: MortalityEv
  * day's deaths were counted): with no other event that day, the engine then records zero deaths for it.
  */
 export async function deleteMortalityEvent(tx: EntityManager, input: MortalityEventDeleteInput): Promise<EventEditResult> {
-  const { event, owner } = await lockForEdit<MortalityEvent>(tx, MortalityEvent, 'mortality_event', 'mortality event', input);
+  const { event, owner } = await lockForEdit(tx, MortalityEvent, 'mortality_event', 'mortality event', input);
   tx.remove(event);
   await tx.flush();
   return {

@@ -1,12 +1,14 @@
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { UserErrorCode } from '../../graphql/common/user-error.js';
 import type { DirtyMarkInput } from '../growth/recompute.service.js';
 import type { RecomputeJob } from '../growth/recompute-job.entity.js';
 import type { WriteResult } from './operation.js';
 import { loadJobs } from './payload.js';
-import { batchIdOfAssignment, decodeOrReject, InputChecks, reject } from './rules.js';
+import { batchIdOfAssignment, decodeOrReject, InputChecks, lockBatches, reject } from './rules.js';
 
 /** What an update or delete of an operational event did, for its payload. */
 export interface EventEditResult extends WriteResult {
@@ -61,6 +63,54 @@ export function assertVersion(label: string, stored: number, given: number): voi
     );
   }
 }
+
+/** An operational event stored with its assignment (growth sample, mortality event, treatment, lice count). */
+interface AssignmentEvent {
+  id: number;
+  version: number;
+  assignment: { id: number };
+}
+
+/**
+ * The event after the batch locks: reloaded, at the version the caller saw, and still where it was read before
+ * the locks (a move by a concurrent edit in between means a retry).
+ */
+async function reloadLocked<T extends AssignmentEvent>(
+  tx: EntityManager,
+  entity: EntityClass<T>,
+  label: string,
+  owner: { id: number; assignmentId: number },
+  input: { id: string; version: number },
+): Promise<T> {
+  const event = await tx.findOne(entity, { id: owner.id } as FilterQuery<T>, { refresh: true });
+  if (!event) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${input.id}`, 'id');
+  assertVersion(label, event.version, input.version);
+  if (event.assignment.id !== owner.assignmentId) reject(UserErrorCode.CONFLICT, `The ${label} was moved concurrently; retry`, 'id');
+  return event;
+}
+
+/**
+ * Locks what an edit touches and loads the event: the batches of its assignment and of the assignment it moves
+ * to (ascending id order), then the event, checked against the version the caller saw, and the target
+ * assignment, fresh.
+ */
+export async function lockForEdit<T extends AssignmentEvent>(
+  tx: EntityManager,
+  entity: EntityClass<T>,
+  table: AssignmentEventTable,
+  label: string,
+  input: { id: string; version: number; assignmentId?: string | null },
+): Promise<{ event: T; owner: { assignmentId: number; batchId: number }; target: BatchContainerAssignment }> {
+  const owner = await eventOwner(tx, table, entity.name, label, input.id);
+  const moveTo = input.assignmentId != null ? await moveTarget(tx, input.assignmentId) : owner;
+  await lockBatches(tx, [owner.batchId, moveTo.batchId]);
+  const event = await reloadLocked(tx, entity, label, owner, input);
+  const target = await tx.findOneOrFail(BatchContainerAssignment, moveTo.assignmentId, { refresh: true });
+  return { event, owner, target };
+}
+
+/** The path of a date that falls outside the (new) assignment: the date when it changed, else the assignment. */
+export const datePath = (dateGiven: boolean, dateField: string) => (dateGiven ? dateField : 'assignmentId');
 
 /** Input checks every edit shares: a plausible version, and no null for fields that cannot be cleared. */
 export function checkEditInput(input: object & { version: number }, requiredFields: readonly string[]): InputChecks {

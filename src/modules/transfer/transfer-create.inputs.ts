@@ -72,6 +72,12 @@ export class TransferCreateInput {
   @Field(() => String, { nullable: true, description: 'Free-text notes.' })
   notes?: string | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: "Global id of a workflow of the same batch (not CANCELLED) the transfer belongs to; the workflow's status and actual dates follow its transfers.",
+  })
+  workflowId?: string | null;
+
   @IdempotencyKeyField()
   idempotencyKey?: string | null;
 }

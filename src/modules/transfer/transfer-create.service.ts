@@ -20,6 +20,7 @@ import {
 } from '../operations/rules.js';
 import { LifecycleStage } from '../species/species.entity.js';
 import type { TransferCreateInput } from './transfer-create.inputs.js';
+import { syncWorkflowStatus, workflowForTransfer } from './transfer-workflow.service.js';
 import { TransferAction } from './transfer.entity.js';
 
 export interface TransferCreateResult extends WriteResult {
@@ -54,6 +55,7 @@ export function checkTransferInput(input: TransferCreateInput): UserError[] {
  * the destination container, so concurrent transfers into one container serialise and all but the first find
  * it occupied. For a COMPLETED transfer the count is checked against a fresh series (`checkCompletedTransfer`).
  * Marks the source dirty from the day before and the destination from the transfer day (growth-engine.md §6).
+ * With `workflowId` the transfer joins that workflow, whose status and actual dates then follow it.
  */
 export async function createTransfer(tx: EntityManager, input: TransferCreateInput, viewerName: string): Promise<TransferCreateResult> {
   const completed = input.status === TransferStatus.COMPLETED;
@@ -61,6 +63,7 @@ export async function createTransfer(tx: EntityManager, input: TransferCreateInp
   const day = (completed ? input.executionDate : input.plannedDate)!;
   const { assignment: source, batch } = await lockAssignment(tx, input.sourceAssignmentId, 'sourceAssignmentId');
   assertSourceDay(source, day, dayField);
+  const workflow = input.workflowId ? await workflowForTransfer(tx, input.workflowId, batch) : null;
 
   const destination = input.destAssignmentId
     ? await existingDestination(tx, input.destAssignmentId, batch, source, day, dayField)
@@ -85,6 +88,7 @@ export async function createTransfer(tx: EntityManager, input: TransferCreateInp
 
   const action = tx.create(TransferAction, {
     batch,
+    workflow,
     sourceAssignment: source,
     destAssignment: dest,
     status: input.status,
@@ -104,6 +108,7 @@ export async function createTransfer(tx: EntityManager, input: TransferCreateInp
     notes: input.notes ?? null,
   });
   await tx.flush();
+  await syncWorkflowStatus(tx, workflow?.id);
   return {
     resource: { type: 'TransferAction', id: action.id },
     sourceAssignmentId: source.id,

@@ -30,6 +30,7 @@ import {
   transferMarks,
 } from './transfer-create.service.js';
 import type { TransferCancelInput, TransferCompleteInput, TransferUpdateInput } from './transfer-edit.inputs.js';
+import { syncWorkflowStatus } from './transfer-workflow.service.js';
 import { TransferAction } from './transfer.entity.js';
 
 export interface TransferEditResult extends WriteResult {
@@ -193,6 +194,7 @@ export async function completeTransfer(tx: EntityManager, input: TransferComplet
     transferredBiomassKg: checked.transferredBiomassKg,
   });
   await tx.flush();
+  await syncWorkflowStatus(tx, action.workflow?.id);
   const marks = transferMarks(source.id, dest.id, day);
   if (oldDestStart < day) marks.push({ assignmentId: dest.id, date: oldDestStart });
   return { resource: { type: 'TransferAction', id: action.id }, batchId: batch.id, sourceAssignmentId: source.id, destAssignmentId: dest.id, marks };
@@ -215,6 +217,7 @@ export async function cancelTransfer(tx: EntityManager, input: TransferCancelInp
   }
   action.status = TransferStatus.CANCELLED;
   await tx.flush();
+  await syncWorkflowStatus(tx, action.workflow?.id);
   return { resource: { type: 'TransferAction', id: action.id }, batchId: batch.id, sourceAssignmentId: source.id, destAssignmentId: dest.id, marks: [] };
 }
 
@@ -294,6 +297,7 @@ export async function updateTransfer(tx: EntityManager, input: TransferUpdateInp
     common.measuredAvgWeightG !== (action.measuredAvgWeightG ?? null);
   tx.assign(action, { ...common, executionDate: day });
   await tx.flush();
+  if (day !== oldDay) await syncWorkflowStatus(tx, action.workflow?.id);
   if (!engineChanged) return { ...result, marks: [] };
 
   // Marked before the check, so its inline recompute saves the corrected rows (the job recomputes them too).
@@ -344,7 +348,7 @@ export async function updateTransfer(tx: EntityManager, input: TransferUpdateInp
  * Recomputes an assignment's opening snapshot from what arrived on its first day (placements and COMPLETED incoming
  * transfers: the consistency rule of data-model.md §2.4), after a correction of one of them.
  */
-async function refreshOpening(tx: EntityManager, assignment: BatchContainerAssignment): Promise<void> {
+export async function refreshOpening(tx: EntityManager, assignment: BatchContainerAssignment): Promise<void> {
   const { rows } = await txQuery<{ n: number; kg: number | null; weighed: number }>(
     tx,
     `select coalesce(sum(n), 0)::int as n, sum(n * w) filter (where w is not null) / 1000 as kg,

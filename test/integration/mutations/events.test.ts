@@ -190,7 +190,7 @@ describe('feedingEventCreate', () => {
   }`;
   type Result = {
     feedingEventCreate: {
-      feedingEvent: { feedingDate: string; fedAt: string; amountKg: number; recordedBy: string } | null;
+      feedingEvent: { id: string; feedingDate: string; fedAt: string; amountKg: number; recordedBy: string } | null;
       assignment: { id: string } | null;
       recomputeJob: { status: string; fromDate: string } | null;
       userErrors: UserErrorShape[];
