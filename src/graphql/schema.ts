@@ -94,8 +94,16 @@ import { EnvironmentalReadingResolver, ReadingsQueryResolver } from '../modules/
 import { EnvironmentalReading } from '../modules/environment/environmental-reading.entity.js';
 import { LiceCount } from '../modules/events/lice-count.entity.js';
 import { Treatment } from '../modules/events/treatment.entity.js';
-import { ScenarioResolver } from '../modules/scenario/scenario.resolver.js';
-import { Scenario } from '../modules/scenario/scenario.entity.js';
+import { ScenarioResolver, ScenarioStageParameterResolver, TemperatureProfileResolver } from '../modules/scenario/scenario.resolver.js';
+import { Scenario, TemperatureProfile } from '../modules/scenario/scenario.entity.js';
+import { ScenarioEditResolver } from '../modules/scenario/scenario-edit.resolver.js';
+import { ParameterEditResolver } from '../modules/environment/parameter-edit.resolver.js';
+import { FeedContainerEditFieldsResolver, FeedContainerVersionResolver, FeedEditResolver, FeedVersionResolver } from '../modules/feed/feed-edit.resolver.js';
+import { FeedContainer } from '../modules/feed/feed.entity.js';
+import { LifecycleStageVersionResolver, SpeciesEditResolver } from '../modules/species/species-edit.resolver.js';
+import { SiteEditResolver } from '../modules/infrastructure/site-edit.resolver.js';
+import { ContainerEditResolver } from '../modules/infrastructure/container-edit.resolver.js';
+import { INFRASTRUCTURE_VERSION_RESOLVERS } from '../modules/infrastructure/infrastructure-version.resolver.js';
 
 /** Entity types reachable through `node(id)`. */
 const NODE_TYPES = [
@@ -121,11 +129,13 @@ const NODE_TYPES = [
   HarvestEvent,
   FeedingEvent,
   Feed,
+  FeedContainer,
   EnvironmentalReading,
   Treatment,
   LiceCount,
   TransferWorkflow,
   Scenario,
+  TemperatureProfile,
 ];
 
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -199,6 +209,19 @@ const RESOLVERS: NonEmptyArray<Function> = [
   LiceCountResolver,
   TransferWorkflowResolver,
   ScenarioResolver,
+  ScenarioStageParameterResolver,
+  TemperatureProfileResolver,
+  ScenarioEditResolver,
+  ParameterEditResolver,
+  FeedEditResolver,
+  FeedVersionResolver,
+  FeedContainerVersionResolver,
+  FeedContainerEditFieldsResolver,
+  SpeciesEditResolver,
+  LifecycleStageVersionResolver,
+  SiteEditResolver,
+  ContainerEditResolver,
+  ...INFRASTRUCTURE_VERSION_RESOLVERS,
 ];
 
 /** The executable schema, built from the resolver classes; subscriptions listen on `pubSub`. */

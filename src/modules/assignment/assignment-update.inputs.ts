@@ -3,8 +3,9 @@ import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError } from '../../graphql/common/user-error.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
 import { BatchContainerAssignment } from './assignment.entity.js';
+import { KEEP } from '../operations/payload.js';
 
-const KEEP = 'Left out: unchanged; cannot be cleared.';
+const KEEP_REQUIRED = `${KEEP.slice(0, -1)}; cannot be cleared.`;
 
 @InputType({
   description:
@@ -20,18 +21,18 @@ export class AssignmentUpdateInput {
   })
   version!: number;
 
-  @Field(() => ID, { nullable: true, description: `Global id of the operational stage on arrival (a stage of the batch's species). ${KEEP}` })
+  @Field(() => ID, { nullable: true, description: `Global id of the operational stage on arrival (a stage of the batch's species). ${KEEP_REQUIRED}` })
   lifecycleStageId?: string | null;
 
   @Field(() => DateScalar, {
     nullable: true,
-    description: `Arrival day (on or after the batch start, before the departure). With arrivals recorded it must be the day of the first one (the placement or transfer that opens the assignment; refused otherwise, VALIDATION: correct that record instead); without any (a booking), any day that keeps every record inside the interval. Earlier days book the container: it must be free then (CONFLICT). ${KEEP}`,
+    description: `Arrival day (on or after the batch start, before the departure). With arrivals recorded it must be the day of the first one (the placement or transfer that opens the assignment; refused otherwise, VALIDATION: correct that record instead); without any (a booking), any day that keeps every record inside the interval. Earlier days book the container: it must be free then (CONFLICT). ${KEEP_REQUIRED}`,
   })
   assignmentDate?: string | null;
 
   @Field(() => DateScalar, {
     nullable: true,
-    description: `Departure day of a closed assignment (after the arrival, not after today; an open assignment is closed with assignmentClose: VALIDATION). Refused (VALIDATION) when the departure was made by a record on that day, an emptying transfer or a harvest that closed it (correct that record instead), or when a record would fall after it. Later days book the container: it must be free then (CONFLICT). ${KEEP}`,
+    description: `Departure day of a closed assignment (after the arrival, not after today; an open assignment is closed with assignmentClose: VALIDATION). Refused (VALIDATION) when the departure was made by a record on that day, an emptying transfer or a harvest that closed it (correct that record instead), or when a record would fall after it. Later days book the container: it must be free then (CONFLICT). ${KEEP_REQUIRED}`,
   })
   departureDate?: string | null;
 }

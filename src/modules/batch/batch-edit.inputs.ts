@@ -4,10 +4,10 @@ import { UserError } from '../../graphql/common/user-error.js';
 import { BatchStatus, BatchType } from '../enums.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
 import { Batch } from './batch.entity.js';
+import { KEEP } from '../operations/payload.js';
 
 export const BATCH_VERSION_DESCRIPTION =
   'The version of the batch the change is based on (optimistic locking): when the stored version differs, the change is rejected with STALE_VERSION and nothing is written.';
-const KEEP = 'Left out: unchanged.';
 
 @InputType({ description: 'Input of batchUpdate: descriptive fields only (none of them is a growth-engine input); left out: unchanged.' })
 export class BatchUpdateInput {

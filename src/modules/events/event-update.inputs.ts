@@ -7,13 +7,12 @@ import { RecomputeJob } from '../growth/recompute-job.entity.js';
 import { GrowthSampleFishInput } from './event-create.inputs.js';
 import { GrowthSample, GrowthSampleFish } from './growth-sample.entity.js';
 import { MortalityEvent, MortalityReport } from './mortality.entity.js';
+import { KEEP } from '../operations/payload.js';
 
 export const VERSION_DESCRIPTION =
   'The version of the event the edit is based on (optimistic locking): when the stored version differs, the edit is rejected with STALE_VERSION and nothing is written.';
 export const RECOMPUTE_JOB_DESCRIPTION =
   "The recompute job queued (or merged into) for the event's batch; null when no growth-engine input changed.";
-/** Suffix of an update field's description: a field left out keeps its stored value. */
-export const KEEP = 'Left out: unchanged.';
 
 @InputType({
   description:

@@ -3,7 +3,8 @@ import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError } from '../../graphql/common/user-error.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { LiceCountMethod } from '../enums.js';
-import { KEEP, VERSION_DESCRIPTION } from './event-update.inputs.js';
+import { KEEP } from '../operations/payload.js';
+import { VERSION_DESCRIPTION } from './event-update.inputs.js';
 import { LiceCountEntryInput } from './lice-count-create.inputs.js';
 import { LiceCount, LiceCountEntry } from './lice-count.entity.js';
 

@@ -4,7 +4,8 @@ import { UserError } from '../../graphql/common/user-error.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { TreatmentType } from '../enums.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
-import { KEEP, RECOMPUTE_JOB_DESCRIPTION, VERSION_DESCRIPTION } from './event-update.inputs.js';
+import { KEEP } from '../operations/payload.js';
+import { RECOMPUTE_JOB_DESCRIPTION, VERSION_DESCRIPTION } from './event-update.inputs.js';
 import { TreatmentFishInput } from './treatment-create.inputs.js';
 import { Treatment, TreatmentFish } from './treatment.entity.js';
 

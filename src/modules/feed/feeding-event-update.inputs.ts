@@ -6,8 +6,8 @@ import { FeedingMethod } from '../enums.js';
 import { RECOMPUTE_JOB_DESCRIPTION, VERSION_DESCRIPTION } from '../events/event-update.inputs.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
 import { FeedingEvent } from './feeding-event.entity.js';
+import { KEEP } from '../operations/payload.js';
 
-const KEEP = 'Left out: unchanged.';
 
 @InputType({ description: 'Input of feedingEventUpdate: the fields to change (left out: unchanged), checked with the rules of feedingEventCreate.' })
 export class FeedingEventUpdateInput {

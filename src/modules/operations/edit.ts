@@ -1,4 +1,4 @@
-import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import { LockMode, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -145,4 +145,33 @@ export function editMarks(
 export async function jobOfBatch(ctx: GraphQLContext, jobIds: number[], batchId: number | null): Promise<RecomputeJob | null> {
   const jobs = await loadJobs(ctx, jobIds);
   return jobs.find((job) => job.batch.id === batchId) ?? jobs[0] ?? null;
+}
+
+/** Stable codes are SCREAMING_SNAKE_CASE, like the reference data (EGG_ALEVIN, POST_SMOLT). */
+export const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/** Keeps the fields whose value differs from the row's (no change, no write, no version bump). */
+export function changedFields<T extends object>(row: T, next: Partial<T>): Partial<T> {
+  const current = row as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(next).filter(([field, value]) => value !== (current[field] ?? null))) as Partial<T>;
+}
+
+/**
+ * The row behind a global id, locked FOR UPDATE and re-read (edits of one row serialise), at the version the client
+ * sent: NOT_FOUND on `path` when there is none, STALE_VERSION when it moved on. For rows edited on their own
+ * (reference data, scenarios); events lock their batches first (`lockForEdit`).
+ */
+export async function lockVersioned<T extends { id: number; version: number }>(
+  tx: EntityManager,
+  entity: EntityClass<T>,
+  label: string,
+  input: { id: string; version: number },
+  ...path: string[]
+): Promise<T> {
+  const fieldPath = path.length > 0 ? path : ['id'];
+  const id = decodeOrReject(entity.name, input.id, label, ...fieldPath);
+  const row = await tx.findOne(entity, { id } as FilterQuery<T>, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!row) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${input.id}`, ...fieldPath);
+  assertVersion(label, row.version, input.version);
+  return row;
 }

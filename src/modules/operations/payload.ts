@@ -17,6 +17,9 @@ export async function loadJobs(ctx: GraphQLContext, ids: number[]): Promise<Reco
   return jobs.filter((job): job is RecomputeJob => job !== null);
 }
 
+/** Description suffix of an update input's optional fields. */
+export const KEEP = 'Left out: unchanged.';
+
 /** The optional `idempotencyKey` field of every create mutation's input. */
 export const IdempotencyKeyField = () =>
   Field(() => String, {

@@ -1,4 +1,4 @@
-import { IdempotencyKeyField } from '../operations/payload.js';
+import { IdempotencyKeyField, KEEP } from '../operations/payload.js';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError } from '../../graphql/common/user-error.js';
@@ -10,7 +10,6 @@ import { TransferAction } from './transfer.entity.js';
 const VERSION =
   'The version of the transfer the change is based on (optimistic locking): when the stored version differs, the change is rejected with STALE_VERSION and nothing is written.';
 const PLANNED_VALUE = 'Left out: the planned value.';
-const KEEP = 'Left out: unchanged.';
 
 @InputType({ description: 'Input of transferComplete: the day the fish moved and, where they differ from the plan, the counts and weight.' })
 export class TransferCompleteInput {

@@ -2,12 +2,11 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError } from '../../graphql/common/user-error.js';
 import { TransferWorkflowType } from '../enums.js';
-import { IdempotencyKeyField } from '../operations/payload.js';
+import { IdempotencyKeyField, KEEP } from '../operations/payload.js';
 import { TransferWorkflow } from './transfer.entity.js';
 
 const VERSION =
   'The version of the workflow the change is based on (optimistic locking): when the stored version differs, the change is rejected with STALE_VERSION and nothing is written.';
-const KEEP = 'Left out: unchanged.';
 const STAGES =
   "Both stages must be of the batch's species; a LIFECYCLE_TRANSITION goes to a later stage than it leaves.";
 

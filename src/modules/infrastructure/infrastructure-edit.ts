@@ -1,0 +1,124 @@
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { txQuery } from '../../db/raw-sql.js';
+import { toGlobalId } from '../../graphql/common/global-id.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
+import { todayUtc } from '../../shared/dates.js';
+import { runOperation, type OperationSpec, type WriteResult } from '../operations/operation.js';
+import { loadById } from '../operations/payload.js';
+import { decodeOrReject, InputChecks, reject } from '../operations/rules.js';
+
+/** Limits of the numeric columns (data-model.md §2.1): values must stay below them. */
+export const LIMITS = {
+  /** numeric(10,2): volumes (m³) and floor areas (m²). */
+  numeric10: 1e8,
+  /** numeric(12,2): container max biomass, kg. */
+  numeric12: 1e10,
+  /** numeric(14,2): area licence cap, kg. */
+  numeric14: 1e12,
+} as const;
+
+/** Description shared by every `version` argument of the infrastructure updates. */
+export const VERSION_DESCRIPTION =
+  'The version the change is based on (optimistic locking): when the stored version differs, the change is rejected with STALE_VERSION and nothing is written.';
+
+/** Any infrastructure row: the id and the optimistic-locking version of MutableEntity. */
+interface Versioned {
+  id: number;
+  version: number;
+}
+
+/** What an infrastructure write did: the row it created or changed; reference data queues no recompute. */
+export const written = (type: string, id: number): WriteResult => ({ resource: { type, id }, marks: [] });
+
+/**
+ * Runs an infrastructure mutation: the input checks' errors, else the write in one transaction (runOperation:
+ * errors as data, idempotency keys of creates), then the row as committed, for the payload.
+ */
+export async function runEdit<T extends Versioned>(
+  ctx: GraphQLContext,
+  entity: EntityClass<T>,
+  inputErrors: UserError[],
+  spec: OperationSpec<WriteResult>,
+): Promise<{ row: T | null; userErrors: UserError[] }> {
+  if (inputErrors.length > 0) return { row: null, userErrors: inputErrors };
+  const outcome = await runOperation(ctx, spec);
+  if (!outcome.ok) return { row: null, userErrors: outcome.userErrors };
+  return { row: await loadById(ctx, entity, outcome.resourceId), userErrors: [] };
+}
+
+/** A referenced row by global id; NOT_FOUND on `field` when there is none. */
+export async function findRef<T extends Versioned>(tx: EntityManager, entity: EntityClass<T>, label: string, globalId: string, field: string): Promise<T> {
+  const row = await tx.findOne(entity, { id: decodeOrReject(entity.name, globalId, label, field) } as FilterQuery<T>);
+  if (!row) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${globalId}`, field);
+  return row;
+}
+
+/**
+ * CONFLICT on `field` when another row (not `exceptId`) matches `where`: names the existing row, so the caller can
+ * use it instead. The unique key in the database backs this check against racing writers.
+ */
+export async function assertUnique<T extends Versioned>(
+  tx: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  exceptId: number | null,
+  describe: string,
+  field: string,
+  nameOf: (existing: T) => string,
+): Promise<void> {
+  const existing = await tx.findOne(entity, where);
+  if (existing && existing.id !== exceptId) {
+    reject(UserErrorCode.CONFLICT, `${describe} is already taken by ${nameOf(existing)} (id ${toGlobalId(entity.name, existing.id)})`, field);
+  }
+}
+
+/** Which containers a deactivation covers: one container, a hall's, an area's or a station's halls'. */
+export type ContainerScope = { containerId: number } | { hallId: number } | { areaId: number } | { stationId: number };
+
+function scopeSql(scope: ContainerScope): { where: string; id: number } {
+  if ('containerId' in scope) return { where: 'c.id = $1', id: scope.containerId };
+  if ('hallId' in scope) return { where: 'c.hall_id = $1', id: scope.hallId };
+  if ('areaId' in scope) return { where: 'c.area_id = $1', id: scope.areaId };
+  return { where: 'c.hall_id in (select h.id from hall h where h.station_id = $1)', id: scope.stationId };
+}
+
+/**
+ * Refuses (VALIDATION on `active`) to take out of use a place where fish are or are booked: an assignment in one of
+ * its containers without a departure or departing after today. The containers are locked FOR UPDATE first, in
+ * ascending id order, the lock every writer of a new assignment takes (lockFreeContainer, batchCreate), so no
+ * assignment can slip in between this check and the commit.
+ */
+export async function assertNoFishIn(tx: EntityManager, scope: ContainerScope, what: string): Promise<void> {
+  const { where, id } = scopeSql(scope);
+  await txQuery(tx, `select c.id from container c where ${where} order by c.id for update`, [id]);
+  const { rows } = await txQuery<{ container: string; batch_number: string }>(
+    tx,
+    `select c.name as container, b.batch_number from batch_container_assignment a
+       join container c on c.id = a.container_id join batch b on b.id = a.batch_id
+      where ${where} and (a.departure_date is null or a.departure_date > $2)
+      order by c.name, a.assignment_date limit 1`,
+    [id, todayUtc()],
+  );
+  if (rows[0]) {
+    reject(
+      UserErrorCode.VALIDATION,
+      `${what} cannot be made inactive: container ${rows[0].container} holds or is booked for batch ${rows[0].batch_number} (close or move the assignment first)`,
+      'active',
+    );
+  }
+}
+
+/** Checks on a name: not blank, at most `max` characters. */
+export function checkName(checks: InputChecks, value: string | null | undefined, max: number, field: string): InputChecks {
+  if (value == null) return checks;
+  return checks.check(value.trim().length > 0, `${field} must not be empty`, field).maxLength(value.trim(), max, field);
+}
+
+/** Checks on coordinates (WGS84 degrees), when given. */
+export function checkCoordinates(checks: InputChecks, latitude: number | null | undefined, longitude: number | null | undefined): InputChecks {
+  if (latitude != null) checks.check(latitude >= -90 && latitude <= 90, `latitude must be between −90 and 90 (got ${latitude})`, 'latitude');
+  if (longitude != null) checks.check(longitude >= -180 && longitude <= 180, `longitude must be between −180 and 180 (got ${longitude})`, 'longitude');
+  return checks;
+}
