@@ -74,6 +74,13 @@ try {
         assignments { assignmentDate container { name hall { name } } latestState { population avgWeightG } } } } } }`,
       variables: {},
     },
+    // (b) as the issue words it: a page of 50 batches with KPIs and their assignments (the assignments' own fields).
+    batchPageKpisAssignments: {
+      query: `query PageOwn { batches(first: 50) { edges { node { batchNumber
+        kpis { population biomassKg avgWeightG fcr30d sgr30d currentStage { code } }
+        assignments { assignmentDate departureDate openingPopulation closeReason } } } } }`,
+      variables: {},
+    },
     // The same page as a batch list shows it: where each batch is now, not its whole history.
     batchPageActiveAssignments: {
       query: `query PageActive { batches(first: 50) { edges { node { batchNumber
