@@ -11,7 +11,7 @@ import { metrics } from './graphql/metrics.js';
 import type { AppServices } from './graphql/context.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { SeedRunService } from './modules/runs/seed-run.service.js';
-import { startQueue } from './jobs/queue.js';
+import { queueOptionsFrom, startQueue } from './jobs/queue.js';
 import { createGraphQLServer } from './graphql/server.js';
 import type { Logger } from './logger.js';
 import { todayUtc } from './shared/dates.js';
@@ -52,14 +52,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
       log.error({ defaultPartitionRows: partitions.defaultPartitionRows }, 'DEFAULT partitions hold rows');
     }
     const queue = config.worker.inProcess
-      ? await startQueue({
-          connectionString: database.url,
-          orm: database.orm,
-          log,
-          concurrency: config.worker.concurrency,
-          seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
-          idempotencyKeyTtlDays: config.worker.idempotencyKeyTtlDays,
-        })
+      ? await startQueue(queueOptionsFrom(config, database, log))
       : null;
     if (queue) {
       const unobserve = metrics.observeQueue(queue.events);

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { metrics } from './graphql/metrics.js';
 import { startMetricsServer, type MetricsServer } from './jobs/metrics-server.js';
-import { startQueue } from './jobs/queue.js';
+import { queueOptionsFrom, startQueue } from './jobs/queue.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -62,14 +62,7 @@ async function main() {
       log.info({ metricsUrl: `${metricsServer.url}/metrics`, healthUrl: `${metricsServer.url}/healthz` }, 'worker metrics listening');
     }
     if (stopping) return;
-    runner = await startQueue({
-      connectionString: database.url,
-      orm: database.orm,
-      log,
-      concurrency: config.worker.concurrency,
-      seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
-      idempotencyKeyTtlDays: config.worker.idempotencyKeyTtlDays,
-    });
+    runner = await startQueue(queueOptionsFrom(config, database, log));
     unobserve = metrics.observeQueue(runner.events);
     log.info({ concurrency: config.worker.concurrency }, 'aquagraph worker running');
   })();

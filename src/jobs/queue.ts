@@ -1,5 +1,7 @@
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
 import { maintainPartitions } from '../db/partitions.js';
 import type { Logger } from '../logger.js';
 import { todayUtc } from '../shared/dates.js';
@@ -21,6 +23,18 @@ export interface QueueOptions {
   seedMaintenanceWorkMem?: string;
   /** Days idempotency keys are kept (IDEMPOTENCY_KEY_TTL_DAYS); default 30. */
   idempotencyKeyTtlDays?: number;
+}
+
+/** The queue options a process (`npm start`'s in-process worker, `npm run worker`) takes from configuration. */
+export function queueOptionsFrom(config: Config, database: Database, log: Logger): QueueOptions {
+  return {
+    connectionString: database.url,
+    orm: database.orm,
+    log,
+    concurrency: config.worker.concurrency,
+    seedMaintenanceWorkMem: config.seed.maintenanceWorkMem,
+    idempotencyKeyTtlDays: config.worker.idempotencyKeyTtlDays,
+  };
 }
 
 /** Adapts graphile-worker's logger to pino. */
