@@ -12,7 +12,7 @@ const TGC = 'Thermal growth coefficient per 1000 °C·day: 0 or 0.1–10 (a per-
 const MORTALITY = 'Mortality, % of fish per mortality period (0 ≤ value < 100)';
 const SCENARIO_VERSION =
   'The version of the scenario the change is based on (optimistic locking): when the stored version differs, the change is rejected with STALE_VERSION and nothing is written.';
-const JOBS = 'Recompute jobs queued (or merged into), one per non-terminal (PLANNED or ACTIVE) batch whose series the change affects; empty when no growth-engine input changed.';
+const JOBS = 'Recompute jobs queued (or merged into), one per batch whose series the change affects (ended ones included); empty when no growth-engine input changed.';
 
 @InputType({ description: 'Input of scenarioCreate.' })
 export class ScenarioCreateInput {
@@ -192,7 +192,7 @@ export class TemperatureProfileDaysSetPayload {
 
   @Field(() => [RecomputeJob], {
     description:
-      'Recompute jobs queued (or merged into), one per non-terminal (PLANNED or ACTIVE) batch whose scenario uses the profile; empty when no day value changed.',
+      'Recompute jobs queued (or merged into), one per batch whose scenario uses the profile (ended ones included); empty when no day value changed.',
   })
   recomputeJobs!: RecomputeJob[];
 

@@ -33,7 +33,7 @@ import {
 import { Scenario, ScenarioStageParameter, TemperatureProfile } from './scenario.entity.js';
 
 const MARKS =
-  'marks every PLANNED or ACTIVE batch using the scenario (its own, or its species\' default when it has none) dirty from its start and queues a recompute per batch (reason SCENARIO_CHANGED)';
+  'marks every batch using the scenario (ended ones included) (its own, or its species\' default when it has none) dirty from its start and queues a recompute per batch (reason SCENARIO_CHANGED)';
 
 /** Growth-model edits by farm planners (data-model.md §6.4): scenarios, their stage parameters and temperature profiles. */
 @Resolver()
@@ -131,7 +131,7 @@ export class ScenarioEditResolver {
   @Authorized(Role.OPERATOR)
   @Mutation(() => TemperatureProfileDaysSetPayload, {
     description:
-      "Inserts or overwrites day values of a temperature profile, or with replace sets its whole curve (optimistic locking on the profile's version, which a change bumps). Day numbers are at least 1 and given once; temperatures fit −999.99 to 999.99 °C. A change marks every PLANNED or ACTIVE batch whose scenario (its own, or its species' default) uses the profile dirty from its start and queues a recompute per batch (reason SCENARIO_CHANGED).",
+      "Inserts or overwrites day values of a temperature profile, or with replace sets its whole curve (optimistic locking on the profile's version, which a change bumps). Day numbers are at least 1 and given once; temperatures fit −999.99 to 999.99 °C. A change marks every batch (ended ones included) whose scenario (its own, or its species' default) uses the profile dirty from its start and queues a recompute per batch (reason SCENARIO_CHANGED).",
   })
   async temperatureProfileDaysSet(
     @Arg('input', () => TemperatureProfileDaysSetInput, { description: 'The profile, its version and the day values.' }) input: TemperatureProfileDaysSetInput,

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
-import { BatchStatus, MortalityFrequency } from '../enums.js';
+import { MortalityFrequency } from '../enums.js';
 import type { DirtyMarkInput } from '../growth/recompute.service.js';
 import { checkEditInput, lockVersioned } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
@@ -25,11 +25,6 @@ const TEMPERATURE_DIGITS = 2;
 /** Largest magnitude numeric(5,2) holds; the table has no other bound on temperature_c. */
 const MAX_ABS_TEMPERATURE_C = 999.99;
 
-/**
- * Batches whose series follow scenario edits. Ended batches (COMPLETED, TERMINATED, CANCELLED) keep the series they
- * were computed with: a planner tuning a model for the fish in the water does not rewrite history.
- */
-const LIVE_BATCH_STATUSES = [BatchStatus.PLANNED, BatchStatus.ACTIVE];
 
 /** Unique-name violations a concurrent create can still cause after the name check (no lock covers a new name). */
 export const SCENARIO_CONSTRAINTS = {
@@ -121,8 +116,9 @@ export function checkTemperatureProfileDaysSetInput(input: TemperatureProfileDay
 // ---- Shared steps ----
 
 /**
- * Dirty marks for every assignment, from its start, of the live batches the engine drives with the selected
- * scenarios. The engine resolves a batch's scenario as its own, else its species' default (`loadEngineInputs`),
+ * Dirty marks for every assignment, from its start, of every batch the engine drives with the selected scenarios,
+ * ended ones included (data-model.md §6.4: "Marks every batch using the scenario dirty"; a CANCELLED batch never
+ * booked a container, so it has no assignment). The engine resolves a batch's scenario as its own, else its species' default (`loadEngineInputs`),
  * so the same `coalesce` finds the batches falling back to a default scenario. The batch rows are not locked:
  * a recompute running meanwhile clears watermarks by compare-and-set on `dirty_seq`, so these marks survive it and
  * the job queued here recomputes with the committed parameters.
@@ -136,9 +132,9 @@ async function marksOfBatchesUsing(tx: EntityManager, by: { scenarioId: number }
        join species sp on sp.id = b.species_id
        join scenario sc on sc.id = coalesce(b.scenario_id, sp.default_scenario_id)
        join batch_container_assignment a on a.batch_id = b.id
-      where sc.${column} = $1 and b.status = any($2::text[])
+      where sc.${column} = $1
       order by a.id`,
-    [id, LIVE_BATCH_STATUSES],
+    [id],
   );
   return rows.map((r) => ({ assignmentId: Number(r.assignment_id), date: r.date }));
 }

@@ -109,7 +109,7 @@ export class LifecycleStageUpdateInput {
 
 const STAGE_RESULT = 'The stage as stored now (null when userErrors is not empty).';
 const STAGE_JOBS =
-  'Recompute jobs queued (or merged into) because a growth-engine input of the species changed: one per PLANNED or ACTIVE batch of the species, each from the batch start. Empty for a descriptive change (on an idempotent replay: at most the first).';
+  'Recompute jobs queued (or merged into) because a growth-engine input of the species changed: one per batch of the species (ended ones included), each from the batch start. Empty for a descriptive change (on an idempotent replay: at most the first).';
 
 @ObjectType({ description: 'Result of lifecycleStageCreate.' })
 export class LifecycleStageCreatePayload {

@@ -56,7 +56,7 @@ export class SpeciesEditResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => LifecycleStageCreatePayload, {
     description:
-      "Adds a lifecycle stage to a species (ADMIN). Code and order are unique within the species (CONFLICT). The new stage changes the stage sequence the growth engine steps through: every assignment of the species' PLANNED and ACTIVE batches is marked dirty from its start and a recompute is queued per batch (reason SCENARIO_CHANGED).",
+      "Adds a lifecycle stage to a species (ADMIN). Code and order are unique within the species (CONFLICT). The new stage changes the stage sequence the growth engine steps through: every assignment of the species' batches (ended ones included) is marked dirty from its start and a recompute is queued per batch (reason SCENARIO_CHANGED).",
   })
   async lifecycleStageCreate(
     @Arg('input', () => LifecycleStageCreateInput, { description: 'The stage.' }) input: LifecycleStageCreateInput,
@@ -80,7 +80,7 @@ export class SpeciesEditResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => LifecycleStageUpdatePayload, {
     description:
-      "Changes a lifecycle stage (ADMIN; optimistic locking on version). Code and order stay unique within the species (CONFLICT). A change of a growth-engine input (order, maxWeightG, defaultTgc, defaultDailyMortalityPct) marks every assignment of the species' PLANNED and ACTIVE batches dirty from its start and queues a recompute per batch (reason SCENARIO_CHANGED); a descriptive change (code, name, minWeightG, typicalDurationDays, environment) only bumps the version.",
+      "Changes a lifecycle stage (ADMIN; optimistic locking on version). Code and order stay unique within the species (CONFLICT). A change of a growth-engine input (order, maxWeightG, defaultTgc, defaultDailyMortalityPct) marks every assignment of the species' batches (ended ones included) dirty from its start and queues a recompute per batch (reason SCENARIO_CHANGED); a descriptive change (code, name, minWeightG, typicalDurationDays, environment) only bumps the version.",
   })
   async lifecycleStageUpdate(
     @Arg('input', () => LifecycleStageUpdateInput, { description: 'The stage, its version and the changes.' }) input: LifecycleStageUpdateInput,

@@ -103,15 +103,15 @@ function assertWeightRange(minWeightG: number | null | undefined, maxWeightG: nu
 }
 
 /**
- * Dirty marks of a stage config change (growth-engine.md §6: all affected batches from their start): every
- * assignment of every PLANNED or ACTIVE batch of the species, from its arrival, read in one statement. Ended
- * batches keep the series they were computed with (growthRecompute refreshes one on demand).
+ * Dirty marks of a stage config change (growth-engine.md §6: all affected batches from their start; data-model.md
+ * §6.4: "marks all batches of the species dirty"): every assignment of every batch of the species, ended ones
+ * included, from its arrival, read in one statement. A CANCELLED batch never booked a container, so it has none.
  */
 async function speciesBatchMarks(tx: EntityManager, speciesId: number): Promise<DirtyMarkInput[]> {
   const { rows } = await txQuery<{ id: number; assignment_date: string }>(
     tx,
     `select a.id, a.assignment_date from batch_container_assignment a join batch b on b.id = a.batch_id
-      where b.species_id = $1 and b.status in ('PLANNED', 'ACTIVE') order by a.id`,
+      where b.species_id = $1 order by a.id`,
     [speciesId],
   );
   return rows.map((row) => ({ assignmentId: row.id, date: row.assignment_date }));

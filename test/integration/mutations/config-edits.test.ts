@@ -220,7 +220,7 @@ describe('lifecycleStageUpdate', () => {
     expect(await env.one('select count(*)::int as n from batch_container_assignment where dirty_from is not null')).toEqual({ n: 0 });
   });
 
-  it('marks every assignment of the species PLANNED and ACTIVE batches dirty from its start on an engine-input change, and the series follows', async () => {
+  it('marks every assignment of every batch of the species (ended ones included) dirty from its start on an engine-input change, and the series follows', async () => {
     const weightToday = async () =>
       (await env.one<{ avg_weight_g: number }>('select avg_weight_g from daily_assignment_state where assignment_id = $1 and date = $2', [first.assignments[0], today]))
         .avg_weight_g;
@@ -235,14 +235,15 @@ describe('lifecycleStageUpdate', () => {
     expect(payload.recomputeJobs).toEqual([
       { status: 'QUEUED', reason: 'SCENARIO_CHANGED', fromDate: start, batch: { id: gid('Batch', first.id) } },
       { status: 'QUEUED', reason: 'SCENARIO_CHANGED', fromDate: addDays(start, 10), batch: { id: gid('Batch', second.id) } },
+      { status: 'QUEUED', reason: 'SCENARIO_CHANGED', fromDate: start, batch: { id: gid('Batch', ended.id) } },
     ]);
     expect(await dirtyMarks(first.id)).toEqual(first.assignments.map((id) => ({ id, dirty_from: start })));
     expect(await dirtyMarks(second.id)).toEqual([{ id: second.assignments[0], dirty_from: addDays(start, 10) }]);
     expect(await env.wakeUp(first.id)).toEqual({ task_identifier: 'recompute' });
-    // An ended batch keeps its series; another species is not affected.
-    expect(await dirtyMarks(ended.id)).toEqual([{ id: ended.assignments[0], dirty_from: null }]);
+    // The COMPLETED batch follows too (data-model.md §6.4: all batches of the species); another species does not.
+    expect(await dirtyMarks(ended.id)).toEqual([{ id: ended.assignments[0], dirty_from: start }]);
     expect(await dirtyMarks(trout.batch)).toEqual([{ id: trout.assignment, dirty_from: null }]);
-    expect(await env.rows('select id from recompute_job where batch_id = any($1)', [[ended.id, trout.batch]])).toEqual([]);
+    expect(await env.rows('select id from recompute_job where batch_id = $1', [trout.batch])).toEqual([]);
 
     await runRecompute(env, first.id);
     expect(await weightToday()).toBeGreaterThan(before);
@@ -305,13 +306,14 @@ describe('lifecycleStageCreate', () => {
     await settleAll();
   });
 
-  it("adds a stage and queues a recompute of every PLANNED or ACTIVE batch of the species from its start", async () => {
+  it('adds a stage and queues a recompute of every batch of the species from its start', async () => {
     const payload = await createStage({ ...broodstock, speciesId: gid('Species', env.ids.species), idempotencyKey: 'brood-1' });
     expect(payload.userErrors).toEqual([]);
     expect(payload.lifecycleStage).toMatchObject({ ...broodstock, version: 1, species: { id: gid('Species', env.ids.species) } });
     expect(payload.recomputeJobs.map((job) => [job.batch.id, job.fromDate, job.reason])).toEqual([
       [gid('Batch', first.id), start, 'SCENARIO_CHANGED'],
       [gid('Batch', second.id), addDays(start, 10), 'SCENARIO_CHANGED'],
+      [gid('Batch', ended.id), start, 'SCENARIO_CHANGED'],
     ]);
     expect(await dirtyMarks(second.id)).toEqual([{ id: second.assignments[0], dirty_from: addDays(start, 10) }]);
 

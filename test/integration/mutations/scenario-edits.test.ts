@@ -261,7 +261,7 @@ describe('scenarioUpdate', () => {
 });
 
 describe('scenarioStageParameterSet', () => {
-  it("on the species' default scenario marks the live batches using it, directly or by fallback, and changes their series", async () => {
+  it("on the species' default scenario marks every batch using it, directly or by fallback (a COMPLETED one too), and changes their series", async () => {
     await settle(env, ...allBatches());
     const before = { fallback: await weightToday(fallback.assignments[0]!), direct: await weightToday(direct.assignments[0]!) };
     const current = await version('scenario', env.ids.scenario);
@@ -275,10 +275,11 @@ describe('scenarioStageParameterSet', () => {
     });
     expect(payload.scenario!.version).toBe(current + 1);
     expect(payload.scenario!.stageParameters).toContainEqual({ tgc: 1, mortalityRatePct: 0, lifecycleStage: { code: 'PARR' } });
-    // The COMPLETED batch keeps its series; SE-OWN runs on another scenario.
-    expect(jobBatches(payload.recomputeJobs)).toEqual([fallback.id, direct.id].sort((a, b) => a - b));
+    // The COMPLETED batch falling back to the default follows too (every batch using the scenario); SE-OWN runs on
+    // another scenario.
+    expect(jobBatches(payload.recomputeJobs)).toEqual([fallback.id, direct.id, ended.id].sort((a, b) => a - b));
     expect(await dirty(fallback.id)).toEqual([{ id: fallback.assignments[0], dirty_from: start }]);
-    expect(await dirty(ended.id)).toEqual([{ id: ended.assignments[0], dirty_from: null }]);
+    expect(await dirty(ended.id)).toEqual([{ id: ended.assignments[0], dirty_from: start }]);
     expect(await env.queuedJob(own.id)).toBeUndefined();
 
     for (const batch of [fallback, direct]) await runRecompute(env, batch.id);
