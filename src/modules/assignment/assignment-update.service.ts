@@ -172,7 +172,8 @@ async function assertNotClosedByRecord(tx: EntityManager, assignment: BatchConta
 /**
  * The first record of the assignment outside [start, end) (end null: open), with the create rules' edges: events,
  * reports, feedings and arrivals inside the interval; outflows (transfers out, harvests) may fall on the departure
- * day, and transfers out only after the arrival day. PLANNED transfers count by their planned day.
+ * day, and only after the arrival day (as transferCreate and harvestCreate require). PLANNED transfers count by their
+ * planned day.
  */
 async function recordOutside(tx: EntityManager, assignmentId: number, start: string, end: string | null): Promise<AssignmentRecord | null> {
   const { rows } = await txQuery<AssignmentRecord>(
@@ -190,7 +191,7 @@ async function recordOutside(tx: EntityManager, assignmentId: number, start: str
                    from transfer_action where dest_assignment_id = $1 and status <> 'CANCELLED'
        union all select lower(status) || ' outgoing transfer', 'TransferAction', id, coalesce(execution_date, planned_date), true, true
                    from transfer_action where source_assignment_id = $1 and status <> 'CANCELLED'
-       union all select 'harvest', 'HarvestEvent', id, harvest_date, false, true from harvest_event where assignment_id = $1
+       union all select 'harvest', 'HarvestEvent', id, harvest_date, true, true from harvest_event where assignment_id = $1
      ) records
      where d < $2::date or (after_start and d = $2::date)
         or ($3::date is not null and (d > $3::date or (not on_end and d = $3::date)))

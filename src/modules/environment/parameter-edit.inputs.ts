@@ -20,10 +20,10 @@ export class EnvironmentalParameterCreateInput {
   @Field(() => Float, { nullable: true, description: 'Highest plausible value (above minValue).' })
   maxValue?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Lower bound of the optimal range (not below minValue, not above optimalMax).' })
+  @Field(() => Float, { nullable: true, description: 'Lower bound of the optimal range (within [minValue, maxValue], not above optimalMax).' })
   optimalMin?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Upper bound of the optimal range (not above maxValue).' })
+  @Field(() => Float, { nullable: true, description: 'Upper bound of the optimal range (within [minValue, maxValue]).' })
   optimalMax?: number | null;
 
   @IdempotencyKeyField()

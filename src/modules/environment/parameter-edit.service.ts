@@ -32,11 +32,15 @@ export function checkParameterCreateInput(input: EnvironmentalParameterCreateInp
     const value = input[bound];
     if (value != null) checks.check(Number.isFinite(value) && Math.abs(value) < VALUE_LIMIT, `${bound} must be between −10^8 and 10^8 (got ${value})`, bound);
   }
-  const { minValue: min, maxValue: max, optimalMin, optimalMax } = input;
+  // Ordered as stored (2 decimals), so two bounds that round to one value are not taken as min < max.
+  const [min, max, optimalMin, optimalMax] = BOUNDS.map((bound) => (input[bound] == null ? null : roundTo(input[bound], 2)));
   if (min != null && max != null) checks.check(min < max, `minValue (${min}) must be below maxValue (${max})`, 'maxValue');
   if (optimalMin != null && optimalMax != null) checks.check(optimalMin <= optimalMax, `optimalMin (${optimalMin}) must not be above optimalMax (${optimalMax})`, 'optimalMax');
   if (min != null && optimalMin != null) checks.check(optimalMin >= min, `optimalMin (${optimalMin}) must not be below minValue (${min})`, 'optimalMin');
   if (max != null && optimalMax != null) checks.check(optimalMax <= max, `optimalMax (${optimalMax}) must not be above maxValue (${max})`, 'optimalMax');
+  // A one-sided optimal range must still lie inside [min, max] (with both sides, the checks above imply it).
+  if (max != null && optimalMin != null && optimalMax == null) checks.check(optimalMin <= max, `optimalMin (${optimalMin}) must not be above maxValue (${max})`, 'optimalMin');
+  if (min != null && optimalMax != null && optimalMin == null) checks.check(optimalMax >= min, `optimalMax (${optimalMax}) must not be below minValue (${min})`, 'optimalMax');
   return checks.errors;
 }
 

@@ -205,9 +205,11 @@ async function checkReferences(tx: EntityManager, parsed: ParsedReadings): Promi
   }
   if (parsed.sensors.length === 0) return;
   const ids = [...new Set(parsed.sensors.map((s) => s.sensorId))];
+  // FOR SHARE until commit: sensorUpdate (which locks the sensor) cannot move a sensor between this check and the
+  // readings that rely on it; ingests sharing sensors do not block each other.
   const { rows } = await txQuery<{ id: number; container_id: number; parameter_id: number }>(
     tx,
-    'select id, container_id, parameter_id from sensor where id = any($1::bigint[])',
+    'select id, container_id, parameter_id from sensor where id = any($1::bigint[]) order by id for share',
     [ids],
   );
   const byId = new Map(rows.map((row) => [row.id, row]));

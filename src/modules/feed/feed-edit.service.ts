@@ -23,7 +23,8 @@ type FeedFields = { [K in keyof Omit<FeedCreateInput, 'idempotencyKey'>]?: FeedC
 /** Checks on feed fields alone (absent or null ones are skipped), within the columns' CHECK constraints. */
 function checkFeedFields(input: FeedFields, checks: InputChecks): UserError[] {
   if (input.name != null) checks.check(input.name.trim().length > 0, 'name must not be empty', 'name').maxLength(input.name.trim(), 100, 'name');
-  checks.maxLength(input.brand?.trim(), 100, 'brand').positiveBelow(input.pelletSizeMm, 1000, 'pelletSizeMm');
+  // Sizes are checked as numeric(·,2) stores them: a value that rounds to 0 (or up to the limit) is refused here.
+  checks.maxLength(input.brand?.trim(), 100, 'brand').positiveBelow(input.pelletSizeMm == null ? null : roundTo(input.pelletSizeMm, 2), 1000, 'pelletSizeMm');
   for (const field of ['proteinPct', 'fatPct'] as const) {
     const value = input[field];
     if (value != null) checks.check(Number.isFinite(value) && value >= 0 && value <= 100, `${field} must be between 0 and 100 (got ${value})`, field);
@@ -93,7 +94,7 @@ type FeedContainerFields = { [K in keyof Omit<FeedContainerCreateInput, 'idempot
 
 function checkFeedContainerFields(input: FeedContainerFields, checks: InputChecks): UserError[] {
   if (input.name != null) checks.check(input.name.trim().length > 0, 'name must not be empty', 'name').maxLength(input.name.trim(), 100, 'name');
-  return checks.positiveBelow(input.capacityKg, 1e10, 'capacityKg').errors;
+  return checks.positiveBelow(input.capacityKg == null ? null : roundTo(input.capacityKg, 2), 1e10, 'capacityKg').errors;
 }
 
 /** A feed store is in exactly one hall or sea area (data-model.md §2.2, CHECK num_nonnulls(hall_id, area_id) = 1). */

@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
@@ -17,14 +18,14 @@ import type {
 } from './container-edit.inputs.js';
 import { Container, ContainerType, Sensor } from './container.entity.js';
 import { Hall } from './freshwater-station.entity.js';
-import { assertNoFishIn, assertUnique, checkName, findRef, LIMITS, written } from './infrastructure-edit.js';
+import { assertNoFishIn, assertUnique, atScale2, checkName, findRef, LIMITS, written } from './infrastructure-edit.js';
 
 // ---- Container type ----------------------------------------------------------------------------------------------
 
 /** Checks on containerTypeCreate input alone. */
 export function checkContainerTypeInput(input: ContainerTypeCreateInput): UserError[] {
   const checks = checkName(new InputChecks(), input.code, 32, 'code');
-  return checkName(checks, input.name, 100, 'name').positiveBelow(input.maxVolumeM3, LIMITS.numeric10, 'maxVolumeM3').errors;
+  return checkName(checks, input.name, 100, 'name').positiveBelow(atScale2(input.maxVolumeM3), LIMITS.numeric10, 'maxVolumeM3').errors;
 }
 
 /** Creates a container type; the code is unique (CONFLICT naming the type holding it). */
@@ -59,16 +60,17 @@ const CATEGORIES_IN_AREA: readonly ContainerCategory[] = [ContainerCategory.PEN,
 export function checkContainerInput(input: ContainerCreateInput | ContainerUpdateInput): UserError[] {
   const update = 'version' in input;
   const checks = update ? checkEditInput(input, ['name', 'containerTypeId', 'hierarchyRole', 'volumeM3', 'maxBiomassKg', 'active']) : new InputChecks();
+  const maxBiomassKg = atScale2(input.maxBiomassKg);
   checkName(checks, input.name, 100, 'name')
-    .positiveBelow(input.volumeM3, LIMITS.numeric10, 'volumeM3')
-    .nonNegativeBelow(input.maxBiomassKg, LIMITS.numeric12, 'maxBiomassKg');
+    .positiveBelow(atScale2(input.volumeM3), LIMITS.numeric10, 'volumeM3')
+    .nonNegativeBelow(maxBiomassKg, LIMITS.numeric12, 'maxBiomassKg');
   const places = Number(input.hallId != null) + Number(input.areaId != null);
   if (update) checks.check(places <= 1, 'give at most one of hallId and areaId: a container stands in one hall or one sea area', 'hallId');
   else checks.check(places === 1, 'give exactly one of hallId and areaId: a container stands in one hall or one sea area', 'hallId');
   if (!update) {
     const structural = input.hierarchyRole === ContainerHierarchyRole.STRUCTURAL;
-    if (structural) checks.check(!input.maxBiomassKg, 'a STRUCTURAL container holds no fish: maxBiomassKg is 0 or left out', 'maxBiomassKg');
-    else checks.check(input.maxBiomassKg != null && input.maxBiomassKg > 0, 'a HOLDING container needs maxBiomassKg greater than 0', 'maxBiomassKg');
+    if (structural) checks.check(!maxBiomassKg, 'a STRUCTURAL container holds no fish: maxBiomassKg is 0 or left out', 'maxBiomassKg');
+    else checks.check(maxBiomassKg != null && maxBiomassKg > 0, 'a HOLDING container needs maxBiomassKg greater than 0', 'maxBiomassKg');
   }
   return checks.errors;
 }
@@ -101,9 +103,12 @@ function assertTypeFits(type: ContainerType, place: Place, volumeM3: number, fie
 
 /**
  * A parent is a STRUCTURAL container in the same hall or area, and (for an existing container `selfId`) neither
- * the container itself nor one of its descendants, so the hierarchy stays a tree.
+ * the container itself nor one of its descendants, so the hierarchy stays a tree. The parent is re-read FOR SHARE
+ * first: a concurrent containerUpdate making it HOLDING (or moving it) holds it FOR UPDATE, so this waits for that
+ * commit and judges the parent as committed, and that update, finding the new child, refuses in turn.
  */
 async function assertParent(tx: EntityManager, parent: Container, place: Place, selfId: number | null): Promise<void> {
+  await tx.findOneOrFail(Container, parent.id, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
   if (parent.hierarchyRole !== ContainerHierarchyRole.STRUCTURAL) {
     reject(UserErrorCode.VALIDATION, `Container ${parent.name} is a HOLDING container: a parent must be STRUCTURAL`, 'parentContainerId');
   }

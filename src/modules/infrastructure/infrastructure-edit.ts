@@ -7,7 +7,7 @@ import { UserErrorCode, type UserError } from '../../graphql/common/user-error.j
 import { todayUtc } from '../../shared/dates.js';
 import { runOperation, type OperationSpec, type WriteResult } from '../operations/operation.js';
 import { loadById } from '../operations/payload.js';
-import { decodeOrReject, InputChecks, reject } from '../operations/rules.js';
+import { decodeOrReject, InputChecks, reject, roundTo } from '../operations/rules.js';
 
 /** Limits of the numeric columns (data-model.md §2.1): values must stay below them. */
 export const LIMITS = {
@@ -18,6 +18,12 @@ export const LIMITS = {
   /** numeric(14,2): area licence cap, kg. */
   numeric14: 1e12,
 } as const;
+
+/**
+ * A decimal as its numeric(p,2) column stores it (null and undefined kept). Checks run on this value, so an input
+ * that rounds to 0 or up to the limit is a VALIDATION, not a CHECK violation at flush.
+ */
+export const atScale2 = <V extends number | null | undefined>(value: V): V => (value == null ? value : (roundTo(value, 2) as V));
 
 /** Description shared by every `version` argument of the infrastructure updates. */
 export const VERSION_DESCRIPTION =
@@ -86,13 +92,16 @@ function scopeSql(scope: ContainerScope): { where: string; id: number } {
 
 /**
  * Refuses (VALIDATION on `active`) to take out of use a place where fish are or are booked: an assignment in one of
- * its containers without a departure or departing after today. The containers are locked FOR UPDATE first, in
- * ascending id order, the lock every writer of a new assignment takes (lockFreeContainer, batchCreate), so no
- * assignment can slip in between this check and the commit.
+ * its containers without a departure or departing after today. The containers are locked first, in ascending id
+ * order, against the FOR UPDATE every writer of a new assignment takes (lockFreeContainer, batchCreate), so no
+ * assignment can slip in between this check and the commit. FOR NO KEY UPDATE, not FOR UPDATE: it still conflicts
+ * with those writers but not with the FOR KEY SHARE that inserts referencing a container take (daily state rows of a
+ * recompute, readings, feedings, sensors), which would otherwise wait on, and in another order deadlock with, the
+ * deactivation of a whole hall, area or station.
  */
 export async function assertNoFishIn(tx: EntityManager, scope: ContainerScope, what: string): Promise<void> {
   const { where, id } = scopeSql(scope);
-  await txQuery(tx, `select c.id from container c where ${where} order by c.id for update`, [id]);
+  await txQuery(tx, `select c.id from container c where ${where} order by c.id for no key update`, [id]);
   const { rows } = await txQuery<{ container: string; batch_number: string }>(
     tx,
     `select c.name as container, b.batch_number from batch_container_assignment a

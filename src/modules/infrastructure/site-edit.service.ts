@@ -7,7 +7,7 @@ import { InputChecks, inputError, reject, roundTo } from '../operations/rules.js
 import { Area } from './area.entity.js';
 import { FreshwaterStation, Hall } from './freshwater-station.entity.js';
 import { AreaGroup, Geography } from './geography.entity.js';
-import { assertNoFishIn, assertUnique, checkCoordinates, checkName, findRef, LIMITS, written } from './infrastructure-edit.js';
+import { assertNoFishIn, assertUnique, atScale2, checkCoordinates, checkName, findRef, LIMITS, written } from './infrastructure-edit.js';
 import type {
   AreaCreateInput,
   AreaUpdateInput,
@@ -69,7 +69,7 @@ export function checkAreaInput(input: AreaCreateInput | AreaUpdateInput): UserEr
   const checks = 'version' in input ? checkEditInput(input, ['name', 'latitude', 'longitude', 'active']) : new InputChecks();
   checkName(checks, input.name, 100, 'name');
   checkCoordinates(checks, input.latitude, input.longitude);
-  return checks.positiveBelow(input.maxBiomassKg, LIMITS.numeric14, 'maxBiomassKg').errors;
+  return checks.positiveBelow(atScale2(input.maxBiomassKg), LIMITS.numeric14, 'maxBiomassKg').errors;
 }
 
 /** The area group of an area: a leaf group (areas hang on leaves of the reporting tree) of the area's geography. */
@@ -112,12 +112,14 @@ export async function createArea(tx: EntityManager, input: AreaCreateInput): Pro
 export async function updateArea(tx: EntityManager, input: AreaUpdateInput): Promise<WriteResult> {
   const area = await lockVersioned(tx, Area, 'area', input);
   const geography = await tx.findOneOrFail(Geography, area.geography.id);
-  if (input.areaGroupId !== undefined) area.areaGroup = input.areaGroupId === null ? null : await leafGroupOf(tx, input.areaGroupId, geography);
+  // Every ORM read before the first change: the AUTO flush mode would otherwise write (and version) the area twice.
+  const areaGroup = input.areaGroupId == null ? input.areaGroupId : await leafGroupOf(tx, input.areaGroupId, geography);
   if (input.name != null) {
     const name = input.name.trim();
     await assertUnique(tx, Area, { geography: geography.id, name }, area.id, `Area name "${name}" in ${geography.name}`, 'name', areaNameOf);
     area.name = name;
   }
+  if (areaGroup !== undefined) area.areaGroup = areaGroup;
   if (input.latitude != null) area.latitude = roundTo(input.latitude, 6);
   if (input.longitude != null) area.longitude = roundTo(input.longitude, 6);
   if (input.maxBiomassKg !== undefined) area.maxBiomassKg = input.maxBiomassKg === null ? null : roundTo(input.maxBiomassKg, 2);
@@ -190,7 +192,7 @@ export const STATION_CONSTRAINTS = {
 /** Checks on hallCreate/hallUpdate input alone. */
 export function checkHallInput(input: HallCreateInput | HallUpdateInput): UserError[] {
   const checks = 'version' in input ? checkEditInput(input, ['name', 'active']) : new InputChecks();
-  return checkName(checks, input.name, 100, 'name').positiveBelow(input.areaSqm, LIMITS.numeric10, 'areaSqm').errors;
+  return checkName(checks, input.name, 100, 'name').positiveBelow(atScale2(input.areaSqm), LIMITS.numeric10, 'areaSqm').errors;
 }
 
 const hallNameOf = (h: Hall) => `hall ${h.name}`;

@@ -1,4 +1,4 @@
-import { LockMode, type EntityClass, type FilterQuery } from '@mikro-orm/core';
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -157,7 +157,7 @@ export function changedFields<T extends object>(row: T, next: Partial<T>): Parti
 }
 
 /**
- * The row behind a global id, locked FOR UPDATE and re-read (edits of one row serialise), at the version the client
+ * The row behind a global id, locked and re-read (edits of one row serialise), at the version the client
  * sent: NOT_FOUND on `path` when there is none, STALE_VERSION when it moved on. For rows edited on their own
  * (reference data, scenarios); events lock their batches first (`lockForEdit`).
  */
@@ -170,7 +170,12 @@ export async function lockVersioned<T extends { id: number; version: number }>(
 ): Promise<T> {
   const fieldPath = path.length > 0 ? path : ['id'];
   const id = decodeOrReject(entity.name, input.id, label, ...fieldPath);
-  const row = await tx.findOne(entity, { id } as FilterQuery<T>, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  // FOR NO KEY UPDATE, not FOR UPDATE: edits never change the key, and FOR UPDATE would also block the key-share
+  // locks that inserts referencing the row take (a placement pointing at a stage), a deadlock with writers that
+  // hold assignment locks and then insert.
+  const table = tx.getMetadata().get(entity.name).tableName;
+  const { rowCount } = await txQuery(tx, `select 1 from "${table}" where id = $1 for no key update`, [id]);
+  const row = rowCount ? await tx.findOne(entity, { id } as FilterQuery<T>, { refresh: true }) : null;
   if (!row) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${input.id}`, ...fieldPath);
   assertVersion(label, row.version, input.version);
   return row;

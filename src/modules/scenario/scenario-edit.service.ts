@@ -211,8 +211,8 @@ export async function createScenario(tx: EntityManager, input: ScenarioCreateInp
 
 /**
  * Changes a scenario. Base TGC, base mortality (rate or period) and the temperature-profile link are engine
- * inputs: changing one marks every live batch using the scenario dirty from its start. Name and description only
- * bump the version. Setting stored values again is a no-op.
+ * inputs: changing one marks every batch (ended ones included) using the scenario dirty from its start. Name and
+ * description only bump the version. Setting stored values again is a no-op.
  */
 export async function updateScenario(tx: EntityManager, input: ScenarioUpdateInput): Promise<WriteResult> {
   const scenario = await lockVersioned(tx, Scenario, 'scenario', input);
@@ -245,7 +245,7 @@ export async function updateScenario(tx: EntityManager, input: ScenarioUpdateInp
 /**
  * Sets the scenario's parameters for one stage of its species (VALIDATION for a stage of another species): the
  * stage parameter becomes exactly the input, or is removed when both values are null (the stage then falls back to
- * its defaults). A change bumps the scenario's version and marks every live batch using the scenario dirty from
+ * its defaults). A change bumps the scenario's version and marks every batch (ended ones included) using the scenario dirty from
  * its start.
  */
 export async function setStageParameter(tx: EntityManager, input: ScenarioStageParameterSetInput): Promise<WriteResult & { lifecycleStageId: number }> {
@@ -290,7 +290,7 @@ export async function createTemperatureProfile(tx: EntityManager, input: Tempera
 
 /**
  * Sets day values of a temperature profile (upsert, or the whole curve with `replace`). A change bumps the
- * profile's version and marks every live batch whose scenario uses the profile dirty from its start.
+ * profile's version and marks every batch (ended ones included) whose scenario uses the profile dirty from its start.
  */
 export async function setTemperatureProfileDays(tx: EntityManager, input: TemperatureProfileDaysSetInput): Promise<WriteResult> {
   const profile = await lockVersioned(tx, TemperatureProfile, 'temperature profile', input);

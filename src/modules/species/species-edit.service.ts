@@ -53,14 +53,16 @@ function checkStageFields(input: StageFields, checks: InputChecks): UserError[] 
   }
   if (input.name != null) checks.check(input.name.trim().length > 0, 'name must not be empty', 'name').maxLength(input.name.trim(), 100, 'name');
   if (input.order != null) checks.check(input.order >= 1 && input.order <= MAX_ORDER, `order must be between 1 and ${MAX_ORDER} (got ${input.order})`, 'order');
-  checks.positiveBelow(input.minWeightG, 1e6, 'minWeightG').positiveBelow(input.maxWeightG, 1e8, 'maxWeightG');
+  // Decimals are checked as their columns store them (`stored`): one that rounds to 0 or up to the limit is refused.
+  const values = stored(input);
+  checks.positiveBelow(values.minWeightG, 1e6, 'minWeightG').positiveBelow(values.maxWeightG, 1e8, 'maxWeightG');
   if (input.typicalDurationDays != null) checks.positive(input.typicalDurationDays, 'typicalDurationDays');
   if (input.defaultTgc != null) {
     // Stored per 1000 °C·day: a per-degree-day value (e.g. 0.00275) entered by mistake falls outside.
     const tgc = input.defaultTgc;
     checks.check(tgc === 0 || (tgc >= 0.1 && tgc <= 10), `defaultTgc is per 1000 °C·day: 0 or between 0.1 and 10 (got ${tgc})`, 'defaultTgc');
   }
-  checks.nonNegativeBelow(input.defaultDailyMortalityPct, 100, 'defaultDailyMortalityPct');
+  checks.nonNegativeBelow(values.defaultDailyMortalityPct, 100, 'defaultDailyMortalityPct');
   return checks.errors;
 }
 

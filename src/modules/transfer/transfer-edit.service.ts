@@ -294,7 +294,11 @@ export async function updateTransfer(tx: EntityManager, input: TransferUpdateInp
     day !== oldDay ||
     common.transferredCount !== action.transferredCount ||
     common.mortalityDuringTransfer !== action.mortalityDuringTransfer ||
-    common.measuredAvgWeightG !== (action.measuredAvgWeightG ?? null);
+    common.measuredAvgWeightG !== (action.measuredAvgWeightG ?? null) ||
+    // The source's anchor on D − 1 (growth-engine.md §5.6): the selection bias factor of a partial transfer, and the
+    // weighting when several measured transfers leave it that day.
+    common.selectionMethod !== action.selectionMethod ||
+    common.measuredSampleSize !== (action.measuredSampleSize ?? null);
   tx.assign(action, { ...common, executionDate: day });
   await tx.flush();
   if (day !== oldDay) await syncWorkflowStatus(tx, action.workflow?.id);

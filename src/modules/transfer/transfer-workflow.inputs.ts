@@ -27,7 +27,7 @@ export class TransferWorkflowCreateInput {
   destStageId!: string;
 
   @Field(() => DateScalar, {
-    description: 'Planned first day (on or after the batch start). One workflow per batch and planned start day: its number is derived from the day.',
+    description: 'Planned first day (on or after the batch start). The workflow number is derived from it and must be unused (CONFLICT naming the workflow that has it); a later change of the day keeps the number.',
   })
   plannedStartDate!: string;
 

@@ -29,7 +29,7 @@ export class TransferWorkflowEditResolver {
   @Authorized(Role.OPERATOR)
   @Mutation(() => TransferWorkflowCreatePayload, {
     description:
-      "Creates a PLANNED transfer workflow for a PLANNED or ACTIVE batch (another status is a CONFLICT), numbered TRF-<batch number>-D<day number of plannedStartDate>; a second workflow of the batch on the same planned start day is a CONFLICT. Both stages must be of the batch's species and a LIFECYCLE_TRANSITION must go to a later stage (VALIDATION). Transfers join it through transferCreate's workflowId; its status and actual dates then follow them. Nothing is recomputed.",
+      "Creates a PLANNED transfer workflow for a PLANNED or ACTIVE batch (another status is a CONFLICT), numbered TRF-<batch number>-D<day number of plannedStartDate>; a number already taken (a workflow created for the same day) is a CONFLICT. Both stages must be of the batch's species and a LIFECYCLE_TRANSITION must go to a later stage (VALIDATION). Transfers join it through transferCreate's workflowId; its status and actual dates then follow them. Nothing is recomputed.",
   })
   async transferWorkflowCreate(
     @Arg('input', () => TransferWorkflowCreateInput, { description: 'The workflow.' }) input: TransferWorkflowCreateInput,

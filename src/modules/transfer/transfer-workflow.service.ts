@@ -26,8 +26,8 @@ export function checkTransferWorkflowUpdateInput(input: TransferWorkflowUpdateIn
 /**
  * Creates a PLANNED workflow for a PLANNED or ACTIVE batch (data-model.md §2.4) under the batch lock, the lock every
  * write of the batch's transfers takes, so the number check below and the status its actions derive cannot race.
- * The number follows the seed data's format, `TRF-<batch>-D<day number of the planned start>`: one workflow per
- * batch and planned start day (another one is a CONFLICT naming it).
+ * The number follows the seed data's format, `TRF-<batch>-D<day number of the planned start>`, fixed at creation;
+ * a number already taken is a CONFLICT naming its workflow.
  */
 export async function createTransferWorkflow(tx: EntityManager, input: TransferWorkflowCreateInput): Promise<TransferWorkflowResult> {
   const batchId = decodeOrReject('Batch', input.batchId, 'batch', 'batchId');
@@ -47,7 +47,7 @@ export async function createTransferWorkflow(tx: EntityManager, input: TransferW
   if (taken) {
     reject(
       UserErrorCode.CONFLICT,
-      `Workflow ${workflowNumber} already exists (${taken.status}): a batch has one workflow per planned start day; add actions to it with transferCreate's workflowId`,
+      `Workflow ${workflowNumber} already exists (${taken.status}): workflow numbers derive from the planned start day; add actions to that workflow with transferCreate's workflowId, or plan another day`,
       'plannedStartDate',
     );
   }

@@ -209,6 +209,23 @@ describe('assignmentUpdate: arrival', () => {
     expect((await env.assignment(id)).dirty_from).toBe(start);
   });
 
+  it('refuses an arrival day that would put a stored harvest on it (outflows come after the arrival, as harvestCreate requires)', async () => {
+    const batch = await env.batch('AU-060', start, [env.ids.tanks[10]!], 800, 50);
+    const id = batch.assignments[0]!;
+    await env.sql.query('update batch_placement set placement_date = $2 where assignment_id = $1', [id, addDays(start, 2)]);
+    await env.sql.query('update batch_container_assignment set opening_population = 0 where id = $1', [id]);
+    await env.sql.query(
+      `insert into harvest_event (batch_id, assignment_id, harvest_date, count, live_biomass_kg, recorded_by) values ($1, $2, $3, 10, 0.5, 'test')`,
+      [batch.id, id, addDays(start, 2)],
+    );
+    await expectRefused(id, [
+      [
+        { id: aGid(id), version: await versionOf(id), assignmentDate: addDays(start, 2) },
+        { code: 'VALIDATION', field: ['input', 'assignmentDate'], message: expect.stringContaining(`harvest dated ${addDays(start, 2)}`) },
+      ],
+    ]);
+  });
+
   it('moves an empty booking within its plans; days taken by another batch are a CONFLICT', async () => {
     const batch = await env.batch('AU-040', start, [env.ids.tanks[7]!], 800, 50);
     const old = await env.batch('AU-041', start, [env.ids.tanks[8]!], 100, 50);

@@ -465,3 +465,28 @@ describe('access', () => {
     });
   });
 });
+
+describe('review: bounds and decimals as stored', () => {
+  it('refuses a one-sided optimal range outside [minValue, maxValue], and bounds that round to one value', async () => {
+    await expectNothingWritten(async () => {
+      const above = await createParameter({ code: 'REVIEW_A', name: 'A', unit: 'x', minValue: 0, maxValue: 10, optimalMin: 20 });
+      expect(above.userErrors.map((e) => [e.code, e.field])).toEqual([['VALIDATION', ['input', 'optimalMin']]]);
+      const below = await createParameter({ code: 'REVIEW_B', name: 'B', unit: 'x', minValue: 5, maxValue: 10, optimalMax: 1 });
+      expect(below.userErrors.map((e) => [e.code, e.field])).toEqual([['VALIDATION', ['input', 'optimalMax']]]);
+      const collapsed = await createParameter({ code: 'REVIEW_C', name: 'C', unit: 'x', minValue: 1.001, maxValue: 1.004 });
+      expect(collapsed.userErrors.map((e) => [e.code, e.field])).toEqual([['VALIDATION', ['input', 'maxValue']]]);
+    });
+  });
+
+  it('refuses sizes, capacities and rates that round to an invalid stored value with VALIDATION, not an internal error', async () => {
+    await expectNothingWritten(async () => {
+      const pellet = await createFeed({ name: 'Dust', sizeCategory: 'MICRO', pelletSizeMm: 0.001, proteinPct: 50, fatPct: 10 });
+      expect(pellet.userErrors.map((e) => [e.code, e.field])).toEqual([['VALIDATION', ['input', 'pelletSizeMm']]]);
+      const store = await createStore({ name: 'Thimble', feedContainerType: 'TANK', hallId: gid('Hall', hall), capacityKg: 0.001 });
+      expect(store.userErrors.map((e) => [e.code, e.field])).toEqual([['VALIDATION', ['input', 'capacityKg']]]);
+      const version = await stageVersion('PARR');
+      const rate = await updateStage({ id: stageGid('PARR'), version, defaultDailyMortalityPct: 99.99999 });
+      expect(rate.userErrors.map((e) => [e.code, e.field])).toEqual([['VALIDATION', ['input', 'defaultDailyMortalityPct']]]);
+    });
+  });
+});

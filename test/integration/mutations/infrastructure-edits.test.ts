@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOf } from './edit-helpers.js';
 import { daysAgo, gid, MutationEnv, SECRETS, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
@@ -457,5 +458,73 @@ describe('roles', () => {
       expect(res.errors?.[0]?.message, name).toContain('needs the OPERATOR role');
     }
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('values that round to an invalid stored value', () => {
+  it('refuses a positive size or cap that rounds to 0 at the column scale with VALIDATION, not an internal error', async () => {
+    const inHall = { name: 'RZ-1', containerTypeId: gid('ContainerType', fixture.tankType), hallId: gid('Hall', fixture.hall), volumeM3: 10, maxBiomassKg: 100 };
+    await refused('containerCreate', { ...inHall, maxBiomassKg: 0.004 }, 'VALIDATION', ['input', 'maxBiomassKg']);
+    await refused('containerCreate', { ...inHall, volumeM3: 0.004 }, 'VALIDATION', ['input', 'volumeM3']);
+    await refused('containerTypeCreate', { code: 'TINY', name: 'Tiny', category: 'TANK', maxVolumeM3: 0.001 }, 'VALIDATION', ['input', 'maxVolumeM3']);
+    await refused('hallCreate', { stationId: gid('FreshwaterStation', fixture.station), name: 'RZ', areaSqm: 0.001 }, 'VALIDATION', ['input', 'areaSqm']);
+    await refused('areaCreate', { geographyId: gid('Geography', fixture.geography), name: 'RZ', latitude: 61, longitude: -6, maxBiomassKg: 0.001 }, 'VALIDATION', ['input', 'maxBiomassKg']);
+  });
+});
+
+describe('areaUpdate versions', () => {
+  it('bumps the version once for one update that changes the group and the name', async () => {
+    const group = await env.one<{ id: number }>(`insert into area_group (geography_id, code, name) values ($1, 'VG', 'Version group') returning id`, [fixture.geography]);
+    const area = await ok('areaCreate', { geographyId: gid('Geography', fixture.geography), name: 'FO-SEA-V1', latitude: 61, longitude: -6 });
+    const updated = await ok('areaUpdate', { id: area.id, version: 1, areaGroupId: gid('AreaGroup', group.id), name: 'FO-SEA-V1b' });
+    expect(updated).toMatchObject({ name: 'FO-SEA-V1b', areaGroup: { id: gid('AreaGroup', group.id) }, version: 2 });
+  });
+});
+
+describe('hallUpdate locks', () => {
+  it('deactivates a hall without waiting for an open insert that references one of its containers', async () => {
+    const hall = await ok('hallCreate', { stationId: gid('FreshwaterStation', fixture.station), name: 'NK' });
+    const tank = await ok('containerCreate', { name: 'NK-1', containerTypeId: gid('ContainerType', fixture.tankType), hallId: hall.id, volumeM3: 10, maxBiomassKg: 100 });
+    // Another writer's open transaction holds FOR KEY SHARE on the tank (the foreign-key check of its insert),
+    // as a recompute writing daily rows or a readings ingest would.
+    const other = new pg.Client({ connectionString: env.app.database.url });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`insert into sensor (container_id, parameter_id, serial_number, installed_on) values ($1, $2, 'NK-SN', $3)`, [
+        idOf(tank.id),
+        env.ids.parameters.TEMPERATURE!,
+        daysAgo(1),
+      ]);
+      const update = run('hallUpdate', { id: hall.id, version: 1, active: false });
+      const outcome = await Promise.race([update.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 3000))]);
+      await other.query('rollback');
+      expect(outcome).toBe('done');
+      expect((await update).userErrors).toEqual([]);
+    } finally {
+      await other.end();
+    }
+  });
+});
+
+describe('container parent locks', () => {
+  it('judges a parent as committed by a concurrent change that makes it HOLDING', async () => {
+    const other = await env.one<{ id: number }>(`insert into container_type (code, name, category, max_volume_m3) values ('LOCKRACK', 'Lock rack', 'OTHER', 50) returning id`);
+    const rack = await ok('containerCreate', { name: 'LR-1', containerTypeId: gid('ContainerType', other.id), hallId: gid('Hall', fixture.hall), hierarchyRole: 'STRUCTURAL', volumeM3: 5 });
+    // A concurrent containerUpdate has turned the rack HOLDING (it had no children) and not yet committed.
+    const writer = new pg.Client({ connectionString: env.app.database.url });
+    await writer.connect();
+    try {
+      await writer.query('begin');
+      await writer.query(`update container set hierarchy_role = 'HOLDING', max_biomass_kg = 100, version = version + 1 where id = $1`, [idOf(rack.id)]);
+      const child = run('containerCreate', { name: 'LR-TRAY', containerTypeId: gid('ContainerType', fixture.tankType), hallId: gid('Hall', fixture.hall), parentContainerId: rack.id, volumeM3: 1, maxBiomassKg: 10 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writer.query('commit');
+      const payload = await child;
+      expect(payload.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'parentContainerId'] })]);
+      expect(await env.one(`select count(*)::int as n from container where parent_container_id = $1`, [idOf(rack.id)])).toEqual({ n: 0 });
+    } finally {
+      await writer.end();
+    }
   });
 });

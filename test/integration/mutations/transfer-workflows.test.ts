@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/shared/dates.js';
-import { idOf, settle } from './edit-helpers.js';
+import { idOf, runRecompute, settle } from './edit-helpers.js';
 import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
 
 let env: MutationEnv;
@@ -238,6 +238,52 @@ describe('status follows the actions', () => {
         expect(result.userErrors[0], JSON.stringify(input)).toMatchObject(expected);
       }
     });
+  });
+});
+
+describe('transferUpdate of a completed transfer: engine inputs beyond counts, weight and day', () => {
+  it('re-marks the source when selectionMethod or measuredSampleSize change (the bias factor and weighting of the anchor on D − 1)', async () => {
+    const own = await env.batch('WF-003', start, [env.ids.tanks[10]!], 1_000, 50);
+    const source = own.assignments[0]!;
+    const day = addDays(start, 10);
+    const moved = await transferCreate({
+      sourceAssignmentId: aGid(source),
+      destContainerId: tankGid(11),
+      executionDate: day,
+      transferredCount: 200,
+      measuredAvgWeightG: 60,
+      measuredSampleSize: 30,
+      selectionMethod: 'AVERAGE',
+    });
+    expect(moved.userErrors).toEqual([]);
+    const eveWeight = async () =>
+      (await env.one<{ avg_weight_g: number }>('select avg_weight_g from daily_assignment_state where assignment_id = $1 and date = $2', [source, addDays(day, -1)]))
+        .avg_weight_g;
+    await runRecompute(env, own.id);
+    expect(await eveWeight()).toBe(60);
+    await settle(env, own.id);
+
+    const UPDATE_WITH_JOB = `mutation($input: TransferUpdateInput!) {
+      transferUpdate(input: $input) { transferAction { id version } recomputeJob { status fromDate } ${USER_ERRORS} }
+    }`;
+    const edit = async (input: Record<string, unknown>) =>
+      call<{ transferAction: { id: string; version: number } | null; recomputeJob: { status: string; fromDate: string } | null; userErrors: UserErrorShape[] }>(
+        UPDATE_WITH_JOB,
+        'transferUpdate',
+        input,
+      );
+    const largest = await edit({ id: moved.transferAction!.id, version: moved.transferAction!.version, selectionMethod: 'LARGEST' });
+    expect(largest.userErrors).toEqual([]);
+    expect(largest.recomputeJob).toEqual({ status: 'QUEUED', fromDate: addDays(day, -1) });
+    expect((await env.assignment(source)).dirty_from).toBe(addDays(day, -1));
+    await runRecompute(env, own.id);
+    // A partial transfer of the largest fish: the source's mean on the eve is the measured mean × 0.88.
+    expect(await eveWeight()).toBe(52.8);
+
+    await settle(env, own.id);
+    const resampled = await edit({ id: moved.transferAction!.id, version: largest.transferAction!.version, measuredSampleSize: 40 });
+    expect(resampled.userErrors).toEqual([]);
+    expect(resampled.recomputeJob).toEqual({ status: 'QUEUED', fromDate: addDays(day, -1) });
   });
 });
 
