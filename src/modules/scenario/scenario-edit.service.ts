@@ -5,7 +5,7 @@ import { MortalityFrequency } from '../enums.js';
 import type { DirtyMarkInput } from '../growth/recompute.service.js';
 import { checkEditInput, lockVersioned } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
-import { decodeOrReject, inputError, InputChecks, reject, roundTo } from '../operations/rules.js';
+import { decodeOrReject, inputError, InputChecks, lockBatches, reject, roundTo } from '../operations/rules.js';
 import { LifecycleStage, Species } from '../species/species.entity.js';
 import {
   MAX_PROFILE_DAYS,
@@ -118,16 +118,16 @@ export function checkTemperatureProfileDaysSetInput(input: TemperatureProfileDay
 /**
  * Dirty marks for every assignment, from its start, of every batch the engine drives with the selected scenarios,
  * ended ones included (data-model.md §6.4: "Marks every batch using the scenario dirty"; a CANCELLED batch never
- * booked a container, so it has no assignment). The engine resolves a batch's scenario as its own, else its species' default (`loadEngineInputs`),
- * so the same `coalesce` finds the batches falling back to a default scenario. The batch rows are not locked:
- * a recompute running meanwhile clears watermarks by compare-and-set on `dirty_seq`, so these marks survive it and
- * the job queued here recomputes with the committed parameters.
+ * booked a container, so it has no assignment). The engine resolves a batch's scenario as its own, else its
+ * species' default (`loadEngineInputs`), so the same `coalesce` finds the batches falling back to a default
+ * scenario. The batches are locked in ascending id order before their assignments are marked, as every writer of a
+ * batch's assignments locks it first: marking them unlocked could deadlock with a recompute clearing its marks.
  */
 async function marksOfBatchesUsing(tx: EntityManager, by: { scenarioId: number } | { temperatureProfileId: number }): Promise<DirtyMarkInput[]> {
   const [column, id] = 'scenarioId' in by ? ['id', by.scenarioId] : ['temperature_profile_id', by.temperatureProfileId];
-  const { rows } = await txQuery<{ assignment_id: number; date: string }>(
+  const { rows } = await txQuery<{ batch_id: number; assignment_id: number; date: string }>(
     tx,
-    `select a.id as assignment_id, a.assignment_date::text as date
+    `select b.id as batch_id, a.id as assignment_id, a.assignment_date::text as date
        from batch b
        join species sp on sp.id = b.species_id
        join scenario sc on sc.id = coalesce(b.scenario_id, sp.default_scenario_id)
@@ -136,6 +136,7 @@ async function marksOfBatchesUsing(tx: EntityManager, by: { scenarioId: number }
       order by a.id`,
     [id],
   );
+  await lockBatches(tx, rows.map((r) => Number(r.batch_id)));
   return rows.map((r) => ({ assignmentId: Number(r.assignment_id), date: r.date }));
 }
 

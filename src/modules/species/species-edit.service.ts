@@ -4,7 +4,7 @@ import { UserErrorCode, type UserError } from '../../graphql/common/user-error.j
 import type { DirtyMarkInput } from '../growth/recompute.service.js';
 import { changedFields, checkEditInput, CODE_PATTERN, lockVersioned } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
-import { decodeOrReject, inputError, InputChecks, reject, roundTo } from '../operations/rules.js';
+import { decodeOrReject, inputError, InputChecks, lockBatches, reject, roundTo } from '../operations/rules.js';
 import type { LifecycleStageCreateInput, LifecycleStageUpdateInput, SpeciesCreateInput } from './species-edit.inputs.js';
 import { LifecycleStage, Species } from './species.entity.js';
 
@@ -108,14 +108,16 @@ function assertWeightRange(minWeightG: number | null | undefined, maxWeightG: nu
  * Dirty marks of a stage config change (growth-engine.md §6: all affected batches from their start; data-model.md
  * §6.4: "marks all batches of the species dirty"): every assignment of every batch of the species, ended ones
  * included, from its arrival, read in one statement. A CANCELLED batch never booked a container, so it has none.
+ * The batches are locked in ascending id order first, as every writer of a batch's assignments does.
  */
 async function speciesBatchMarks(tx: EntityManager, speciesId: number): Promise<DirtyMarkInput[]> {
-  const { rows } = await txQuery<{ id: number; assignment_date: string }>(
+  const { rows } = await txQuery<{ id: number; batch_id: number; assignment_date: string }>(
     tx,
-    `select a.id, a.assignment_date from batch_container_assignment a join batch b on b.id = a.batch_id
+    `select a.id, a.batch_id, a.assignment_date from batch_container_assignment a join batch b on b.id = a.batch_id
       where b.species_id = $1 order by a.id`,
     [speciesId],
   );
+  await lockBatches(tx, rows.map((row) => Number(row.batch_id)));
   return rows.map((row) => ({ assignmentId: row.id, date: row.assignment_date }));
 }
 
