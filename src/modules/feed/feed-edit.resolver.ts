@@ -68,7 +68,7 @@ export class FeedEditResolver {
 
   @Authorized(Role.OPERATOR)
   @Mutation(() => FeedContainerCreatePayload, {
-    description: 'Creates a feed store (silo, barge, tank) in a hall of a freshwater station or in a sea area. The name is unique within that hall or area (CONFLICT).',
+    description: 'Creates a feed store (silo, barge, tank) in an active hall of a freshwater station or an active sea area (VALIDATION otherwise). The name is unique within that hall or area (CONFLICT).',
   })
   async feedContainerCreate(
     @Arg('input', () => FeedContainerCreateInput, { description: 'The feed store.' }) input: FeedContainerCreateInput,
@@ -89,7 +89,7 @@ export class FeedEditResolver {
   @Authorized(Role.OPERATOR)
   @Mutation(() => FeedContainerUpdatePayload, {
     description:
-      'Changes a feed store (optimistic locking on version), possibly moving it to another hall or area; the name stays unique there (CONFLICT). Nothing is recomputed.',
+      'Changes a feed store (optimistic locking on version), possibly moving it to another active hall or area (VALIDATION otherwise); the name stays unique there (CONFLICT). Nothing is recomputed.',
   })
   async feedContainerUpdate(
     @Arg('input', () => FeedContainerUpdateInput, { description: 'The feed store, its version and the changes.' }) input: FeedContainerUpdateInput,

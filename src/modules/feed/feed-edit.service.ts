@@ -112,15 +112,20 @@ export function checkFeedContainerUpdateInput(input: FeedContainerUpdateInput): 
   return checkFeedContainerFields(input, checks);
 }
 
-/** The hall or area a store is placed in (NOT_FOUND on its field). */
+/**
+ * The hall or area a store is placed in (NOT_FOUND on its field): active, else VALIDATION, as for containers — an
+ * inactive place is out of use, so nothing new is put there.
+ */
 async function location(tx: EntityManager, input: { hallId?: string | null; areaId?: string | null }): Promise<{ hall: Hall | null; area: Area | null }> {
   if (input.hallId != null) {
     const hall = await tx.findOne(Hall, decodeOrReject('Hall', input.hallId, 'hall', 'hallId'));
     if (!hall) reject(UserErrorCode.NOT_FOUND, `No hall with id ${input.hallId}`, 'hallId');
+    if (!hall.active) reject(UserErrorCode.VALIDATION, `Hall ${hall.name} is not active`, 'hallId');
     return { hall, area: null };
   }
   const area = await tx.findOne(Area, decodeOrReject('Area', input.areaId!, 'area', 'areaId'));
   if (!area) reject(UserErrorCode.NOT_FOUND, `No area with id ${input.areaId}`, 'areaId');
+  if (!area.active) reject(UserErrorCode.VALIDATION, `Area ${area.name} is not active`, 'areaId');
   return { hall: null, area };
 }
 
@@ -142,7 +147,7 @@ async function assertStoreNameFree(tx: EntityManager, name: string, place: { hal
   }
 }
 
-/** Creates a feed store in a hall or a sea area; its name is unique there. */
+/** Creates a feed store in an active hall or sea area; its name is unique there. */
 export async function createFeedContainer(tx: EntityManager, input: FeedContainerCreateInput): Promise<WriteResult> {
   const place = await location(tx, input);
   const name = input.name.trim();

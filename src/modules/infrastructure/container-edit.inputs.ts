@@ -158,7 +158,7 @@ export class SensorCreateInput {
   @Field(() => DateScalar, { description: 'Installation date (not in the future).' })
   installedOn!: string;
 
-  @Field(() => DateScalar, { nullable: true, description: 'Last calibration date (not in the future).' })
+  @Field(() => DateScalar, { nullable: true, description: 'Last calibration date (not in the future, nor before installedOn).' })
   lastCalibratedOn?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Whether the sensor is in use (default true).' })
@@ -197,7 +197,7 @@ export class SensorUpdateInput {
   @Field(() => DateScalar, { nullable: true, description: `Installation date (not in the future). ${KEEP}` })
   installedOn?: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: `Last calibration date (not in the future); null clears it. ${KEEP}` })
+  @Field(() => DateScalar, { nullable: true, description: `Last calibration date (not in the future, nor before installedOn); null clears it. ${KEEP}` })
   lastCalibratedOn?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: `Whether the sensor is in use. ${KEEP}` })

@@ -287,13 +287,23 @@ export const CONTAINER_CONSTRAINTS = {
 
 // ---- Sensor ------------------------------------------------------------------------------------------------------
 
+/** A sensor is calibrated where it stands, so not before it was installed. */
+function calibratedBeforeInstall(installedOn: string | null | undefined, lastCalibratedOn: string | null | undefined): boolean {
+  return installedOn != null && lastCalibratedOn != null && lastCalibratedOn < installedOn;
+}
+
+function calibrationMessage(installedOn: string | null | undefined, lastCalibratedOn: string | null | undefined): string {
+  return `lastCalibratedOn ${lastCalibratedOn} is before installedOn ${installedOn}`;
+}
+
 /** Checks on sensorCreate/sensorUpdate input alone. */
 export function checkSensorInput(input: SensorCreateInput | SensorUpdateInput): UserError[] {
   const checks = 'version' in input ? checkEditInput(input, ['containerId', 'parameterId', 'serialNumber', 'installedOn', 'active']) : new InputChecks();
   return checkName(checks, input.serialNumber, 64, 'serialNumber')
     .maxLength(input.manufacturer, 100, 'manufacturer')
     .notFuture(input.installedOn, 'installedOn')
-    .notFuture(input.lastCalibratedOn, 'lastCalibratedOn').errors;
+    .notFuture(input.lastCalibratedOn, 'lastCalibratedOn')
+    .check(!calibratedBeforeInstall(input.installedOn, input.lastCalibratedOn), calibrationMessage(input.installedOn, input.lastCalibratedOn), 'lastCalibratedOn').errors;
 }
 
 async function activeContainer(tx: EntityManager, globalId: string): Promise<Container> {
@@ -353,6 +363,12 @@ export async function updateSensor(tx: EntityManager, input: SensorUpdateInput):
     const serialNumber = input.serialNumber.trim();
     await assertUnique(tx, Sensor, { serialNumber }, sensor.id, `Serial number ${serialNumber}`, 'serialNumber', sensorNameOf);
     sensor.serialNumber = serialNumber;
+  }
+  if (input.installedOn != null || input.lastCalibratedOn != null) {
+    // checkSensorInput compared the dates only when both were given: compare a single one with the stored other.
+    const installedOn = input.installedOn ?? sensor.installedOn;
+    const lastCalibratedOn = input.lastCalibratedOn === undefined ? sensor.lastCalibratedOn : input.lastCalibratedOn;
+    if (calibratedBeforeInstall(installedOn, lastCalibratedOn)) reject(UserErrorCode.VALIDATION, calibrationMessage(installedOn, lastCalibratedOn), 'lastCalibratedOn');
   }
   if (container) sensor.container = container;
   if (parameter) sensor.parameter = parameter;

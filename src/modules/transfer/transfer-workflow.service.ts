@@ -141,7 +141,8 @@ export async function workflowForTransfer(tx: EntityManager, globalId: string, b
 
 /**
  * Derives a workflow's status and actual dates from its actions (data-model.md §6.4 "status follows its actions"),
- * after an action of it was created, completed, cancelled or re-dated: PLANNED while none is COMPLETED, COMPLETED
+ * after an action of it was created, completed, cancelled or re-dated: CANCELLED when it has actions and all are
+ * CANCELLED (nothing is left to do, as after transferWorkflowCancel), else PLANNED while none is COMPLETED, COMPLETED
  * when every action that is not CANCELLED is (first and last execution days as actual start and completion),
  * IN_PROGRESS in between. A CANCELLED workflow stays so. Callers hold the batch lock, so actions cannot change
  * underneath. By SQL, bumping the version only when something changed.
@@ -151,12 +152,14 @@ export async function syncWorkflowStatus(tx: EntityManager, workflowId: number |
   await txQuery(
     tx,
     `with actions as (
-       select count(*) filter (where status <> 'CANCELLED') as live, count(*) filter (where status = 'COMPLETED') as done,
+       select count(*) as total, count(*) filter (where status <> 'CANCELLED') as live,
+              count(*) filter (where status = 'COMPLETED') as done,
               min(execution_date) filter (where status = 'COMPLETED') as first_day,
               max(execution_date) filter (where status = 'COMPLETED') as last_day
          from transfer_action where workflow_id = $1
      ), derived as (
-       select case when done = 0 then 'PLANNED' when done = live then 'COMPLETED' else 'IN_PROGRESS' end as status,
+       select case when total > 0 and live = 0 then 'CANCELLED' when done = 0 then 'PLANNED'
+                   when done = live then 'COMPLETED' else 'IN_PROGRESS' end as status,
               first_day, case when done > 0 and done = live then last_day end as completion
          from actions
      )

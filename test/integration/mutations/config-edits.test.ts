@@ -430,6 +430,26 @@ describe('feedContainerCreate and feedContainerUpdate', () => {
       expect(unknown.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'id'] })]);
     });
   });
+
+  it('refuses a hall or area that is not active, on create and on a move, and writes nothing', async () => {
+    const closedHall = (await env.one<{ id: number }>(`insert into hall (station_id, name, active) select station_id, 'Closed', false from hall where id = $1 returning id`, [hall])).id;
+    const closedArea = (
+      await env.one<{ id: number }>(
+        `insert into area (geography_id, name, latitude, longitude, active) select geography_id, 'FO-SEA-CLOSED', latitude, longitude, false from area where id = $1 returning id`,
+        [area],
+      )
+    ).id;
+    await expectNothingWritten(async () => {
+      const inHall = await createStore({ name: 'Silo X', feedContainerType: 'SILO', hallId: gid('Hall', closedHall), capacityKg: 10 });
+      expect(inHall).toEqual({ feedContainer: null, userErrors: [{ code: 'VALIDATION', message: 'Hall Closed is not active', field: ['input', 'hallId'] }] });
+      const inArea = await createStore({ name: 'Barge X', feedContainerType: 'BARGE', areaId: gid('Area', closedArea), capacityKg: 10 });
+      expect(inArea).toEqual({ feedContainer: null, userErrors: [{ code: 'VALIDATION', message: 'Area FO-SEA-CLOSED is not active', field: ['input', 'areaId'] }] });
+      const toHall = await updateStore({ id: silo.id, version: 3, hallId: gid('Hall', closedHall) });
+      expect(toHall.userErrors).toEqual([{ code: 'VALIDATION', message: 'Hall Closed is not active', field: ['input', 'hallId'] }]);
+      const toArea = await updateStore({ id: silo.id, version: 3, areaId: gid('Area', closedArea) });
+      expect(toArea.userErrors).toEqual([{ code: 'VALIDATION', message: 'Area FO-SEA-CLOSED is not active', field: ['input', 'areaId'] }]);
+    });
+  });
 });
 
 describe('access', () => {

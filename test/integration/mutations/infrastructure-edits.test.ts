@@ -431,6 +431,25 @@ describe('sensorCreate / sensorUpdate', () => {
     await refused('sensorUpdate', { id: sensor.id, version: 2, parameterId: gid('EnvironmentalParameter', env.ids.parameters.TEMPERATURE!) }, 'VALIDATION', ['input', 'parameterId']);
     expect(await ok('sensorUpdate', { id: sensor.id, version: 2, active: false, lastCalibratedOn: null })).toMatchObject({ active: false, lastCalibratedOn: null, version: 3 });
   });
+
+  it('refuses a calibration before the installation, comparing a single given date with the stored other', async () => {
+    const input = {
+      containerId: gid('Container', env.ids.tanks[3]!),
+      parameterId: gid('EnvironmentalParameter', env.ids.parameters.OXYGEN!),
+      serialNumber: 'SN-003',
+      installedOn: daysAgo(10),
+    };
+    const before = /lastCalibratedOn .* is before installedOn/;
+    await refused('sensorCreate', { ...input, lastCalibratedOn: daysAgo(11) }, 'VALIDATION', ['input', 'lastCalibratedOn'], before);
+    const sensor = await ok('sensorCreate', { ...input, lastCalibratedOn: daysAgo(5) });
+    const edit = { id: sensor.id, version: 1 };
+    await refused('sensorUpdate', { ...edit, lastCalibratedOn: daysAgo(11) }, 'VALIDATION', ['input', 'lastCalibratedOn'], before);
+    await refused('sensorUpdate', { ...edit, installedOn: daysAgo(4) }, 'VALIDATION', ['input', 'lastCalibratedOn'], before);
+    await refused('sensorUpdate', { ...edit, installedOn: daysAgo(4), lastCalibratedOn: daysAgo(6) }, 'VALIDATION', ['input', 'lastCalibratedOn'], before);
+    // Calibrating on the day of installation is fine, and clearing the calibration frees the installation day.
+    expect(await ok('sensorUpdate', { ...edit, installedOn: daysAgo(5) })).toMatchObject({ installedOn: daysAgo(5), lastCalibratedOn: daysAgo(5), version: 2 });
+    expect(await ok('sensorUpdate', { id: sensor.id, version: 2, installedOn: daysAgo(3), lastCalibratedOn: null })).toMatchObject({ installedOn: daysAgo(3), lastCalibratedOn: null, version: 3 });
+  });
 });
 
 describe('roles', () => {

@@ -222,6 +222,23 @@ describe('status follows the actions', () => {
     });
   });
 
+  it('becomes CANCELLED when transferCancel cancels its last action, and stays so', async () => {
+    const wf = await planned(batch.id, addDays(start, 50));
+    const source = aGid(batch.assignments[0]!);
+    const plan = await transferCreate({ sourceAssignmentId: source, destContainerId: tankGid(4), status: 'PLANNED', plannedDate: addDays(today, 4), transferredCount: 10, workflowId: wf.id });
+    expect(plan.userErrors).toEqual([]);
+
+    const cancelled = await transferCancel({ id: plan.transferAction!.id, version: plan.transferAction!.version });
+    expect(cancelled.userErrors).toEqual([]);
+    const after = await workflow(wf.id);
+    expect(after).toMatchObject({ status: 'CANCELLED', version: wf.version + 1, actualStartDate: null, actualCompletionDate: null, actions: [{ status: 'CANCELLED' }] });
+    await expectNothingWritten(async () => {
+      const joined = await transferCreate({ sourceAssignmentId: source, destContainerId: tankGid(4), status: 'PLANNED', plannedDate: addDays(today, 4), transferredCount: 10, workflowId: wf.id });
+      expect(joined.userErrors[0]).toMatchObject({ code: 'CONFLICT', field: ['input', 'workflowId'] });
+      expect((await cancel({ id: wf.id, version: after.version })).userErrors[0]).toMatchObject({ code: 'CONFLICT', field: ['input', 'id'] });
+    });
+  });
+
   it('lets transferCreate join only a workflow of the same batch that is not CANCELLED, writing nothing otherwise', async () => {
     const other = await env.batch('WF-002', start, [env.ids.tanks[5]!], 500, 50);
     const foreign = await planned(other.id, addDays(start, 20));
