@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Runner } from 'graphile-worker';
 import pg from 'pg';
@@ -12,6 +12,7 @@ import { enqueueRecompute, markDirtyAndEnqueue, recomputeBatch, type RecomputeDe
 import { addDays, utcDate } from '../../../src/shared/dates.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { GrowthFixture } from '../../helpers/growth-fixtures.js';
+import { spawnWorker, until } from '../../helpers/processes.js';
 
 /**
  * The recompute queue end to end (growth-engine.md §6, CONVENTIONS.md patterns 6 and 7): graphile-worker runners
@@ -52,17 +53,6 @@ async function smallBatch(start = '2024-01-01', temperatures = true) {
   await fx.placement(batchId, assignmentId, start, 10_000, 100);
   if (temperatures) await fx.temperatures(tank, addDays(start, -7), addDays(start, 40), 10);
   return { batchId, assignmentId };
-}
-
-/** Polls `probe` every 100 ms until it returns a value (not undefined/null/false), or fails after `timeoutMs`. */
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | null | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 interface Seen {
@@ -246,7 +236,7 @@ describe('recompute jobs on an in-process runner', () => {
 describe('recompute jobs on a separate worker process', () => {
   let child: ChildProcess | undefined;
   let events: EventLog;
-  let output = '';
+  let output = () => '';
 
   beforeAll(async () => {
     events = await EventLog.open(db.url);
@@ -265,24 +255,18 @@ describe('recompute jobs on a separate worker process', () => {
     const today = utcDate(new Date());
     const { batchId } = await smallBatch(addDays(today, -9), false);
 
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH, DATABASE_URL: db.url, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child!.once('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const worker = spawnWorker(db.url, { LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1' });
+    child = worker.child;
+    const { exited } = worker;
+    output = worker.output;
 
     const em = orm.em.fork() as EntityManager;
     const jobId = await em.transactional((tx) => enqueueRecompute(tx, batchId, null, RecomputeReason.MANUAL, 0));
 
     const job = await until(`the worker process to run job ${jobId}`, 30_000, async () => {
-      if (child!.exitCode !== null) throw new Error(`worker exited with ${child!.exitCode}: ${output}`);
+      if (child!.exitCode !== null) throw new Error(`worker exited with ${child!.exitCode}: ${output()}`);
       const [row] = await jobsOf(batchId);
-      expect(row?.status, output).not.toBe('FAILED');
+      expect(row?.status, output()).not.toBe('FAILED');
       return row?.status === 'SUCCEEDED' && row;
     });
     expect(job.id).toBe(jobId);
@@ -299,6 +283,6 @@ describe('recompute jobs on a separate worker process', () => {
     expect((await received[1]!.seen).rows).toBe(rows.length);
 
     child.kill('SIGTERM');
-    expect(await exited, output).toEqual({ code: 0, signal: null });
+    expect(await exited, output()).toEqual({ code: 0, signal: null });
   });
 });

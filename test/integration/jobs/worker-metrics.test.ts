@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ormConfig } from '../../../src/db/orm.js';
@@ -7,6 +7,7 @@ import { enqueueRecompute } from '../../../src/modules/growth/recompute.service.
 import { addDays, utcDate } from '../../../src/shared/dates.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { GrowthFixture } from '../../helpers/growth-fixtures.js';
+import { spawnWorker as spawnProcess, until } from '../../helpers/processes.js';
 
 /**
  * The worker-only process (`npm run worker`) with WORKER_METRICS_PORT: a small HTTP listener serving this process's
@@ -32,29 +33,7 @@ afterAll(async () => {
 });
 
 function spawnWorker(env: Record<string, string>) {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH, DATABASE_URL: db.url, WORKER_CONCURRENCY: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-/** Polls `probe` every 100 ms until it returns a value (not undefined/null/false), or fails after `timeoutMs`. */
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | null | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return spawnProcess(db.url, { WORKER_CONCURRENCY: '1', ...env });
 }
 
 /** The value of `aquagraph_jobs_total{kind,status}` in a Prometheus text exposition (0 when absent). */

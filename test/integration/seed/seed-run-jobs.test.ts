@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Runner } from 'graphile-worker';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
@@ -11,6 +11,7 @@ import { SEED_PROGRESS_CHANNEL } from '../../../src/modules/synthetic/run/coordi
 import type { SeedRunProgress } from '../../../src/modules/synthetic/run/progress.js';
 import { SeedRun, SeedRunStatus } from '../../../src/modules/synthetic/seed-run.entity.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { spawnWorker as spawnProcess, until } from '../../helpers/processes.js';
 import { openSeedDatabase, SEED, seed, TODAY, type SeedTestDatabase } from './helpers.js';
 
 /**
@@ -34,17 +35,6 @@ beforeAll(async () => {
     await database.close();
   }
 });
-
-/** Polls `probe` every 100 ms until it returns a truthy value, or fails after `timeoutMs`. */
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | null | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Resolves with the first progress snapshot of a run (by NOTIFY, from any process) that satisfies `test`. */
 async function progressWhen(url: string, test: (snapshot: SeedRunProgress) => boolean): Promise<{ reached: Promise<SeedRunProgress>; close: () => Promise<void> }> {
@@ -80,18 +70,7 @@ async function seedJobs(client: pg.Client, runId?: number): Promise<SeedJobRow[]
   return rows;
 }
 
-function spawnWorker(url: string): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH, DATABASE_URL: url, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '2' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => output, exited };
-}
+const spawnWorker = (url: string) => spawnProcess(url, { LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '2' });
 
 const START = `mutation($input: SeedRunStartInput!) { seedRunStart(input: $input) { seedRun { id status workers } userErrors { code message } } }`;
 type StartResult = { seedRunStart: { seedRun: { id: string; status: string; workers: number } | null; userErrors: Array<{ code: string; message: string }> } };
