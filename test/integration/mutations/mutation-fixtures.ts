@@ -100,6 +100,18 @@ export class MutationEnv {
   async one<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T> {
     return (await this.sql.query(text, values)).rows[0] as T;
   }
+  /** Pairs of assignments sharing `containerId` on some day: must be none (the exclusion constraint's promise). */
+  async overlaps(containerId: number): Promise<number> {
+    const row = await this.one<{ n: number }>(
+      `select count(*)::int as n from batch_container_assignment a join batch_container_assignment b
+          on a.container_id = b.container_id and a.id < b.id
+         and daterange(a.assignment_date, a.departure_date, '[)') && daterange(b.assignment_date, b.departure_date, '[)')
+        where a.container_id = $1`,
+      [containerId],
+    );
+    return row.n;
+  }
+
 
   /** Row counts of every table a mutation may write, to prove a rejected one wrote nothing. */
   async counts(): Promise<Record<string, number>> {

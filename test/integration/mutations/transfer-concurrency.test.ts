@@ -20,18 +20,6 @@ interface Result {
   transferCreate: { transferAction: { id: string } | null; destAssignment: { id: string } | null; userErrors: UserErrorShape[] };
 }
 
-/** Pairs of assignments sharing a container on some day: must be none (the exclusion constraint's promise). */
-async function overlaps(containerId: number): Promise<number> {
-  const row = await env.one<{ n: number }>(
-    `select count(*)::int as n from batch_container_assignment a join batch_container_assignment b
-        on a.container_id = b.container_id and a.id < b.id
-       and daterange(a.assignment_date, a.departure_date, '[)') && daterange(b.assignment_date, b.departure_date, '[)')
-      where a.container_id = $1`,
-    [containerId],
-  );
-  return row.n;
-}
-
 describe('concurrent transferCreate into one free container', () => {
   const start = daysAgo(40);
 
@@ -63,7 +51,7 @@ describe('concurrent transferCreate into one free container', () => {
       expect(loser.userErrors[0]).toMatchObject({ code: 'CONFLICT', field: ['input', 'destContainerId'] });
       expect(loser.userErrors[0]!.message).toMatch(/is occupied by batch CC-\d/);
     }
-    expect(await overlaps(target)).toBe(0);
+    expect(await env.overlaps(target)).toBe(0);
     expect((await env.rows('select id from batch_container_assignment where container_id = $1', [target])).length).toBe(1);
     expect((await env.rows('select id from transfer_action')).length).toBe(1);
     // Only the winner's batch got a recompute job.
@@ -90,6 +78,6 @@ describe('concurrent transferCreate into one free container', () => {
     const losers = payloads.filter((p) => p.userErrors.length > 0);
     expect(losers).toHaveLength(4);
     expect(losers.every((p) => p.userErrors[0]!.code === 'CONFLICT' && /use destAssignmentId|destAssignmentId/.test(p.userErrors[0]!.message))).toBe(true);
-    expect(await overlaps(target)).toBe(0);
+    expect(await env.overlaps(target)).toBe(0);
   });
 });

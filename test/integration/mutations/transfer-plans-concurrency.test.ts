@@ -34,18 +34,6 @@ async function plan(input: Record<string, unknown>) {
   return res.data!.transferCreate;
 }
 
-/** Pairs of assignments sharing a container on some day: must be none (the exclusion constraint's promise). */
-async function overlaps(containerId: number): Promise<number> {
-  const row = await env.one<{ n: number }>(
-    `select count(*)::int as n from batch_container_assignment a join batch_container_assignment b
-        on a.container_id = b.container_id and a.id < b.id
-       and daterange(a.assignment_date, a.departure_date, '[)') && daterange(b.assignment_date, b.departure_date, '[)')
-      where a.container_id = $1`,
-    [containerId],
-  );
-  return row.n;
-}
-
 describe('concurrent transferComplete', () => {
   const start = daysAgo(40);
 
@@ -82,7 +70,7 @@ describe('concurrent transferComplete', () => {
       expect(['INSUFFICIENT_POPULATION', 'CONFLICT', 'STALE_VERSION']).toContain(loser.userErrors[0]!.code);
     }
     expect((await env.rows(`select id from transfer_action where status = 'COMPLETED'`)).length).toBe(1);
-    expect(await overlaps(target)).toBe(0);
+    expect(await env.overlaps(target)).toBe(0);
 
     await runRecompute(env, batch.id);
     const rows = await env.rows<{ assignment_id: number; population: number }>(
