@@ -8,20 +8,14 @@ import { RecomputeJob } from '../growth/recompute-job.entity.js';
 import { GrowthSample, GrowthSampleFish } from './growth-sample.entity.js';
 import { MortalityEvent, MortalityReport } from './mortality.entity.js';
 
-/**
- * The fields of one fish weighed (and optionally measured): growth samples and weighed treatments list them. Not a
- * GraphQL type itself; each input type extends it and inherits the fields.
- */
-export abstract class WeighedFishFields {
+@InputType({ description: 'One weighed (and optionally measured) fish of a growth sample.' })
+export class GrowthSampleFishInput {
   @Field(() => Float, { description: 'Weight, g (> 0).' })
   weightG!: number;
 
   @Field(() => Float, { nullable: true, description: 'Fork length, cm (> 0).' })
   lengthCm?: number | null;
 }
-
-@InputType({ description: 'One weighed (and optionally measured) fish of a growth sample.' })
-export class GrowthSampleFishInput extends WeighedFishFields {}
 
 @InputType({
   description:

@@ -5,11 +5,16 @@ import { UserError } from '../../graphql/common/user-error.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { TreatmentType } from '../enums.js';
 import { RecomputeJob } from '../growth/recompute-job.entity.js';
-import { WeighedFishFields } from './event-create.inputs.js';
 import { Treatment, TreatmentFish } from './treatment.entity.js';
 
 @InputType({ description: 'One fish weighed (and optionally measured) during a treatment.' })
-export class TreatmentFishInput extends WeighedFishFields {}
+export class TreatmentFishInput {
+  @Field(() => Float, { description: 'Weight, g (> 0).' })
+  weightG!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Fork length, cm (> 0).' })
+  lengthCm?: number | null;
+}
 
 @InputType({
   description:
