@@ -21,9 +21,8 @@ export class TransferCreateResolver {
     @Arg('input', () => TransferCreateInput, { description: 'The transfer.' }) input: TransferCreateInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<TransferCreatePayload> {
-    const empty = { transferAction: null, sourceAssignment: null, destAssignment: null, recomputeJob: null };
     const errors = checkTransferInput(input);
-    if (errors.length > 0) return { ...empty, userErrors: errors };
+    if (errors.length > 0) return { ...EMPTY_TRANSFER_PAYLOAD, userErrors: errors };
     const outcome = await runOperation(ctx, {
       mutation: 'transferCreate',
       idempotency: { key: input.idempotencyKey, input },
@@ -31,13 +30,21 @@ export class TransferCreateResolver {
       write: (tx) => createTransfer(tx, input, ctx.viewer.name),
       constraintErrors: TRANSFER_CREATE_CONSTRAINTS,
     });
-    if (!outcome.ok) return { ...empty, userErrors: outcome.userErrors };
-    const transferAction = await loadById(ctx, TransferAction, outcome.resourceId);
-    const [sourceAssignment, destAssignment, [recomputeJob]] = await Promise.all([
-      loadById(ctx, BatchContainerAssignment, transferAction?.sourceAssignment.id),
-      loadById(ctx, BatchContainerAssignment, transferAction?.destAssignment.id),
-      loadJobs(ctx, outcome.recomputeJobIds),
-    ]);
-    return { transferAction, sourceAssignment, destAssignment, recomputeJob: recomputeJob ?? null, userErrors: [] };
+    if (!outcome.ok) return { ...EMPTY_TRANSFER_PAYLOAD, userErrors: outcome.userErrors };
+    return transferPayload(ctx, outcome.resourceId, outcome.recomputeJobIds);
   }
+}
+
+/** A transfer payload without a transfer (userErrors added by the caller). */
+export const EMPTY_TRANSFER_PAYLOAD = { transferAction: null, sourceAssignment: null, destAssignment: null, recomputeJob: null };
+
+/** The payload of a transfer mutation after commit: the action as stored, its two assignments and the job queued. */
+export async function transferPayload(ctx: GraphQLContext, transferId: number | null, recomputeJobIds: number[]): Promise<TransferCreatePayload> {
+  const transferAction = await loadById(ctx, TransferAction, transferId);
+  const [sourceAssignment, destAssignment, [recomputeJob]] = await Promise.all([
+    loadById(ctx, BatchContainerAssignment, transferAction?.sourceAssignment.id),
+    loadById(ctx, BatchContainerAssignment, transferAction?.destAssignment.id),
+    loadJobs(ctx, recomputeJobIds),
+  ]);
+  return { transferAction, sourceAssignment, destAssignment, recomputeJob: recomputeJob ?? null, userErrors: [] };
 }

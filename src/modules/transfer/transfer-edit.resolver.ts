@@ -5,7 +5,7 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { checkEditInput } from '../operations/edit.js';
 import { runOperation, type OperationOutcome } from '../operations/operation.js';
-import { loadById, loadJobs } from '../operations/payload.js';
+import { loadById } from '../operations/payload.js';
 import {
   TransferCancelInput,
   TransferCancelPayload,
@@ -25,9 +25,9 @@ import {
   updateTransfer,
   type TransferEditResult,
 } from './transfer-edit.service.js';
+import { EMPTY_TRANSFER_PAYLOAD, transferPayload } from './transfer-create.resolver.js';
 import { TransferAction } from './transfer.entity.js';
 
-const EMPTY = { transferAction: null, sourceAssignment: null, destAssignment: null, recomputeJob: null };
 
 @Resolver()
 export class TransferEditResolver {
@@ -41,7 +41,7 @@ export class TransferEditResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<TransferCompletePayload> {
     const errors = checkTransferCompleteInput(input);
-    if (errors.length > 0) return { ...EMPTY, userErrors: errors };
+    if (errors.length > 0) return { ...EMPTY_TRANSFER_PAYLOAD, userErrors: errors };
     const outcome = await runOperation(ctx, {
       mutation: 'transferComplete',
       idempotency: { key: input.idempotencyKey, input },
@@ -62,7 +62,7 @@ export class TransferEditResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<TransferUpdatePayload> {
     const errors = checkTransferUpdateInput(input);
-    if (errors.length > 0) return { ...EMPTY, userErrors: errors };
+    if (errors.length > 0) return { ...EMPTY_TRANSFER_PAYLOAD, userErrors: errors };
     const outcome = await runOperation(ctx, {
       mutation: 'transferUpdate',
       before: (em) => prepareTransferInlineRecompute(em, input.id, input.executionDate),
@@ -104,13 +104,7 @@ async function publishInputChange(ctx: GraphQLContext, write: TransferEditResult
 }
 
 async function editPayload(ctx: GraphQLContext, outcome: OperationOutcome<TransferEditResult>): Promise<TransferEditPayload> {
-  if (!outcome.ok) return { ...EMPTY, userErrors: outcome.userErrors };
+  if (!outcome.ok) return { ...EMPTY_TRANSFER_PAYLOAD, userErrors: outcome.userErrors };
   await publishInputChange(ctx, outcome.write);
-  const transferAction = await loadById(ctx, TransferAction, outcome.resourceId);
-  const [sourceAssignment, destAssignment, [recomputeJob]] = await Promise.all([
-    loadById(ctx, BatchContainerAssignment, transferAction?.sourceAssignment.id),
-    loadById(ctx, BatchContainerAssignment, transferAction?.destAssignment.id),
-    loadJobs(ctx, outcome.recomputeJobIds),
-  ]);
-  return { transferAction, sourceAssignment, destAssignment, recomputeJob: recomputeJob ?? null, userErrors: [] };
+  return transferPayload(ctx, outcome.resourceId, outcome.recomputeJobIds);
 }
