@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import { UserErrorCode, UserErrorException, type UserError } from '../../graphql/common/user-error.js';
-import { checkEditInput, datePath, editMarks, lockForEdit, type EventEditResult } from '../operations/edit.js';
+import { checkEditInput, datePath, deletedEventResult, editedEventResult, lockForEdit, type EventEditResult } from '../operations/edit.js';
 import { assertInsideInterval, reject, roundTo } from '../operations/rules.js';
 import {
   aggregateFish,
@@ -72,12 +72,7 @@ export async function updateGrowthSample(tx: EntityManager, input: GrowthSampleU
     sampleDate !== before.date ||
     sample.sampleSize !== before.sampleSize ||
     sample.avgWeightG !== before.avgWeightG;
-  return {
-    resource: { type: 'GrowthSample', id: sample.id },
-    assignmentId: target.id,
-    batchId: target.batch.id,
-    marks: editMarks(before, { assignmentId: target.id, date: sampleDate }, anchorChanged),
-  };
+  return editedEventResult('GrowthSample', sample.id, before, target, sampleDate, anchorChanged);
 }
 
 /** Deletes a growth sample and its fish; marks its assignment dirty from its day. */
@@ -86,12 +81,7 @@ export async function deleteGrowthSample(tx: EntityManager, input: GrowthSampleD
   // growth_sample_fish rows go with it (ON DELETE CASCADE).
   tx.remove(sample);
   await tx.flush();
-  return {
-    resource: { type: 'GrowthSample', id: sample.id },
-    assignmentId: owner.assignmentId,
-    batchId: owner.batchId,
-    marks: editMarks({ assignmentId: owner.assignmentId, date: sample.sampleDate }, null, true),
-  };
+  return deletedEventResult('GrowthSample', sample.id, owner, sample.sampleDate, true);
 }
 
 /** Checks on an update's changes alone (nothing read), all reported at once; the create rules for what is given. */
@@ -137,12 +127,7 @@ export async function updateMortalityEvent(tx: EntityManager, input: MortalityEv
   if (rowCount !== 1) reject(UserErrorCode.CONFLICT, 'The mortality event changed concurrently; retry', 'id');
   const reportCreated = await upsertReport(tx, target.id, eventDate, viewerName);
   const changed = reportCreated || target.id !== before.assignmentId || eventDate !== before.date || count !== before.count;
-  return {
-    resource: { type: 'MortalityEvent', id: event.id },
-    assignmentId: target.id,
-    batchId: target.batch.id,
-    marks: editMarks(before, { assignmentId: target.id, date: eventDate }, changed),
-  };
+  return editedEventResult('MortalityEvent', event.id, before, target, eventDate, changed);
 }
 
 /**
@@ -153,10 +138,5 @@ export async function deleteMortalityEvent(tx: EntityManager, input: MortalityEv
   const { event, owner } = await lockForEdit(tx, MortalityEvent, 'mortality_event', 'mortality event', input);
   tx.remove(event);
   await tx.flush();
-  return {
-    resource: { type: 'MortalityEvent', id: event.id },
-    assignmentId: owner.assignmentId,
-    batchId: owner.batchId,
-    marks: editMarks({ assignmentId: owner.assignmentId, date: event.eventDate }, null, true),
-  };
+  return deletedEventResult('MortalityEvent', event.id, owner, event.eventDate, true);
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserError } from '../../graphql/common/user-error.js';
-import { checkEditInput, datePath, lockForEdit, type EventEditResult } from '../operations/edit.js';
+import { checkEditInput, datePath, deletedEventResult, lockForEdit, type EventEditResult } from '../operations/edit.js';
 import { assertInsideInterval } from '../operations/rules.js';
 import { addLiceCountEntries, checkLiceCountInput } from './lice-count-create.service.js';
 import type { LiceCountDeleteInput, LiceCountUpdateInput } from './lice-count-update.inputs.js';
@@ -45,5 +45,5 @@ export async function deleteLiceCount(tx: EntityManager, input: LiceCountDeleteI
   // lice_count_entry rows go with it (ON DELETE CASCADE).
   tx.remove(liceCount);
   await tx.flush();
-  return { resource: { type: 'LiceCount', id: liceCount.id }, assignmentId: owner.assignmentId, batchId: owner.batchId, marks: [] };
+  return deletedEventResult('LiceCount', liceCount.id, owner, liceCount.countDate, false);
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../graphql/common/global-id.js';
 import { UserErrorCode, UserErrorException, type UserError } from '../../graphql/common/user-error.js';
-import { checkEditInput, datePath, editMarks, lockForEdit, type EventEditResult } from '../operations/edit.js';
+import { checkEditInput, datePath, deletedEventResult, editedEventResult, lockForEdit, type EventEditResult } from '../operations/edit.js';
 import { assertInsideInterval, reject } from '../operations/rules.js';
 import {
   addTreatmentFish,
@@ -109,12 +109,7 @@ export async function updateTreatment(tx: EntityManager, input: TreatmentUpdateI
   const anchorChanged =
     (before.weighing != null || weighing != null) &&
     (target.id !== before.assignmentId || treatmentDate !== before.date || !sameWeighing(before.weighing, weighing));
-  return {
-    resource: { type: 'Treatment', id: treatment.id },
-    assignmentId: target.id,
-    batchId: target.batch.id,
-    marks: editMarks(before, { assignmentId: target.id, date: treatmentDate }, anchorChanged),
-  };
+  return editedEventResult('Treatment', treatment.id, before, target, treatmentDate, anchorChanged);
 }
 
 /** Deletes a treatment and its weighed fish; a weighed one (an anchor) marks its assignment dirty from its day. */
@@ -123,10 +118,5 @@ export async function deleteTreatment(tx: EntityManager, input: TreatmentDeleteI
   // treatment_fish rows go with it (ON DELETE CASCADE).
   tx.remove(treatment);
   await tx.flush();
-  return {
-    resource: { type: 'Treatment', id: treatment.id },
-    assignmentId: owner.assignmentId,
-    batchId: owner.batchId,
-    marks: editMarks({ assignmentId: owner.assignmentId, date: treatment.treatmentDate }, null, treatment.includesWeighing),
-  };
+  return deletedEventResult('Treatment', treatment.id, owner, treatment.treatmentDate, treatment.includesWeighing);
 }

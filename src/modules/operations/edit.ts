@@ -139,6 +139,42 @@ export function editMarks(
 }
 
 /**
+ * The result of an edit that leaves the event in `target` on `day` (moved from `before`): dirty marks from
+ * `editMarks` when an engine input changed.
+ */
+export function editedEventResult(
+  type: string,
+  id: number,
+  before: { assignmentId: number; date: string },
+  target: BatchContainerAssignment,
+  day: string,
+  engineInputChanged: boolean,
+): EventEditResult {
+  return {
+    resource: { type, id },
+    assignmentId: target.id,
+    batchId: target.batch.id,
+    marks: editMarks(before, { assignmentId: target.id, date: day }, engineInputChanged),
+  };
+}
+
+/** The result of deleting an event that was in `owner`'s assignment on `day`: marked when it was an engine input. */
+export function deletedEventResult(
+  type: string,
+  id: number,
+  owner: { assignmentId: number; batchId: number },
+  day: string,
+  wasEngineInput: boolean,
+): EventEditResult {
+  return {
+    resource: { type, id },
+    assignmentId: owner.assignmentId,
+    batchId: owner.batchId,
+    marks: editMarks({ assignmentId: owner.assignmentId, date: day }, null, wasEngineInput),
+  };
+}
+
+/**
  * The recompute job of the event's batch among those an edit queued (an event moved to another batch queues one
  * for each batch; the payload shows the one of the batch it now belongs to).
  */
