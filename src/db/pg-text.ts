@@ -1,6 +1,6 @@
 /**
  * Values in PostgreSQL's COPY text format, spelled exactly as PostgreSQL prints them back (session TimeZone UTC,
- * DateStyle ISO). The batch hash is defined over these bytes, so `verify --deep` can recompute it with
+ * DateStyle ISO, which every app connection sets: `pg-session.ts`). The batch hash is defined over these bytes, so `verify --deep` can recompute it with
  * `COPY (SELECT …) TO STDOUT` and compare byte for byte (synthetic-farm.md §7).
  */
 import { roundHalfEven } from '../modules/growth/engine/rounding.js';

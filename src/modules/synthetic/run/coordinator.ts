@@ -46,6 +46,7 @@ import {
 import { autovacuumEntries, captureStructures, dropStructures, mergeStructures, restoreStructures, type DeferredStructure } from './deferred-structures.js';
 import { RateEstimator, type SeedRunProgress } from './progress.js';
 import { computeRunHash, GENERATOR_VERSION } from './run-hash.js';
+import { PG_SESSION_OPTIONS } from '../../../db/pg-session.js';
 import type { WorkerThreadData, WorkerThreadMessage } from './worker-thread.js';
 
 /** Advisory-lock namespace of seed runs: (SEED_LOCK_CLASS, 0) = load lock, (SEED_LOCK_CLASS, runId) = run lock. */
@@ -352,7 +353,7 @@ function clientUrlOf(orm: MikroORM): string {
 }
 
 async function openLockClient(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'aquagraph-seed-coordinator' });
+  const client = new pg.Client({ connectionString: url, application_name: 'aquagraph-seed-coordinator', options: PG_SESSION_OPTIONS });
   await client.connect();
   return client;
 }
@@ -761,7 +762,12 @@ class Coordinator {
   }
 
   private async postLoad(input: ExecuteInput): Promise<void> {
-    const pool = new pg.Pool({ connectionString: this.options.databaseUrl, max: Math.max(2, this.options.workers), application_name: 'aquagraph-seed-post-load' });
+    const pool = new pg.Pool({
+      connectionString: this.options.databaseUrl,
+      max: Math.max(2, this.options.workers),
+      application_name: 'aquagraph-seed-post-load',
+      options: PG_SESSION_OPTIONS,
+    });
     try {
       this.message = 'rebuilding indexes and keys';
       await this.publish(true);
@@ -814,7 +820,7 @@ class Coordinator {
   private async restoreDeferred(existingPool?: pg.Pool, beforeForeignKeys?: () => Promise<void>): Promise<void> {
     const run = await this.em.fork().findOneOrFail(SeedRun, this.runId);
     const structures = run.deferredStructures ?? [];
-    const pool = existingPool ?? new pg.Pool({ connectionString: this.options.databaseUrl, max: Math.max(2, this.options.workers) });
+    const pool = existingPool ?? new pg.Pool({ connectionString: this.options.databaseUrl, max: Math.max(2, this.options.workers), options: PG_SESSION_OPTIONS });
     try {
       await restoreStructures(pool, structures, {
         parallelism: Math.max(2, this.options.workers),
