@@ -1,7 +1,7 @@
 import { quickAddJob } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metrics } from '../../src/graphql/metrics.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { metricSample } from '../helpers/metrics.js';
 import { runOverWebSocket } from './ws-client.js';
 
 const SECRET = 'metrics-secret-0123456789';
@@ -24,17 +24,7 @@ async function scrape(): Promise<string> {
   return response.text();
 }
 
-/** The value of one sample line, e.g. `name{a="b"} 3`. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length + 1, line.indexOf('}'));
-    const present = labelText.split(',');
-    if (wanted.every((pair) => present.includes(pair)) && present.length === wanted.length) return Number(line.split(' ').pop());
-  }
-  return undefined;
-}
+const sample = metricSample;
 
 describe('GET /metrics (Prometheus)', () => {
   it('reports request latency and SQL statements by operation name, auth failures and limit rejections', async () => {
@@ -70,7 +60,7 @@ describe('GET /metrics (Prometheus)', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
 
-  it('counts and times queue jobs by kind (graphile-worker runner events) and seed-run rows', async () => {
+  it('counts and times queue jobs by kind (graphile-worker runner events)', async () => {
     await quickAddJob({ connectionString: app.database.url }, 'partition_maintenance', {});
     const deadline = Date.now() + 20_000;
     let text = await scrape();
@@ -81,19 +71,6 @@ describe('GET /metrics (Prometheus)', () => {
     expect(sample(text, 'aquagraph_jobs_total', { kind: 'partition_maintenance', status: 'success' })).toBe(1);
     expect(sample(text, 'aquagraph_job_duration_seconds_count', { kind: 'partition_maintenance', status: 'success' })).toBe(1);
     expect(sample(text, 'aquagraph_job_duration_seconds_sum', { kind: 'partition_maintenance', status: 'success' })).toBeGreaterThan(0);
-
-    // Hooks for work that is not a graphile-worker task (seed-run workers).
-    metrics.jobCompleted('seed_run_chunk', 'success', 1_500);
-    metrics.jobCompleted('seed_run_chunk', 'failed', 20);
-    metrics.seedRunRowsWritten('daily_assignment_state', 9_300);
-    metrics.seedRunRowsWritten('daily_assignment_state', 700);
-    metrics.seedRunRowsWritten('environmental_reading', 0);
-    text = await scrape();
-    expect(sample(text, 'aquagraph_jobs_total', { kind: 'seed_run_chunk', status: 'success' })).toBe(1);
-    expect(sample(text, 'aquagraph_jobs_total', { kind: 'seed_run_chunk', status: 'failed' })).toBe(1);
-    expect(sample(text, 'aquagraph_job_duration_seconds_sum', { kind: 'seed_run_chunk', status: 'success' })).toBe(1.5);
-    expect(sample(text, 'aquagraph_seed_run_rows_written_total', { table: 'daily_assignment_state' })).toBe(10_000);
-    expect(sample(text, 'aquagraph_seed_run_rows_written_total', { table: 'environmental_reading' })).toBeUndefined();
   });
 
   it('counts authenticated WebSocket connections while open', async () => {

@@ -2,6 +2,7 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { metricSample } from '../helpers/metrics.js';
 
 let app: TestApp;
 
@@ -74,6 +75,18 @@ describe('seed runs over GraphQL', () => {
     expect(after.data!.seedRun.verification.ok).toBe(true);
     expect(after.data!.batches.totalCount).toBe(4);
     firstHash = after.data!.seedRun.contentHash;
+
+    // /metrics counts what the run's workers committed: every row of the generated tables, and each batch as one job.
+    const scraped = await (await fetch(`${app.url}/metrics`)).text();
+    const [stored] = await app.orm.em.fork().execute<Array<{ daily: string; readings: string; containers: string }>>(
+      `select (select count(*) from daily_assignment_state) as daily, (select count(*) from environmental_reading) as readings,
+              (select count(*) from container) as containers`,
+    );
+    expect(metricSample(scraped, 'aquagraph_seed_run_rows_written_total', { table: 'daily_assignment_state' })).toBe(Number(stored!.daily));
+    expect(metricSample(scraped, 'aquagraph_seed_run_rows_written_total', { table: 'environmental_reading' })).toBe(Number(stored!.readings));
+    expect(metricSample(scraped, 'aquagraph_seed_run_rows_written_total', { table: 'container' })).toBe(Number(stored!.containers));
+    expect(metricSample(scraped, 'aquagraph_jobs_total', { kind: 'seed_batch', status: 'success' })).toBe(4);
+    expect(metricSample(scraped, 'aquagraph_job_duration_seconds_count', { kind: 'seed_batch', status: 'success' })).toBe(4);
 
     // A second run on the now non-empty database without wipe is refused with a clear message.
     const again = await app.graphql<{ seedRunStart: { seedRun: null; userErrors: Array<{ code: string; message: string }> } }>(

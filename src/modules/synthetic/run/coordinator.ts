@@ -47,6 +47,7 @@ import { autovacuumEntries, captureStructures, dropStructures, mergeStructures, 
 import { RateEstimator, type SeedRunProgress } from './progress.js';
 import { computeRunHash, GENERATOR_VERSION } from './run-hash.js';
 import { PG_SESSION_OPTIONS } from '../../../db/pg-session.js';
+import { metrics } from '../../../graphql/metrics.js';
 import type { WorkerThreadData, WorkerThreadMessage } from './worker-thread.js';
 
 /** Advisory-lock namespace of seed runs: (SEED_LOCK_CLASS, 0) = load lock, (SEED_LOCK_CLASS, runId) = run lock. */
@@ -395,6 +396,8 @@ interface LiveWorker {
   thread: Worker;
   exited: Promise<void>;
   claimed: number | null;
+  /** When the current attempt at the claimed batch began (for the job duration metric). */
+  attemptStartedAt: number;
   pid: number | null;
   lastSeen: number;
 }
@@ -552,9 +555,11 @@ class Coordinator {
     await ensureRunPartitions(this.lock, from, input.today);
     const encodings = encodeInfrastructure(prepared.topology, prepared.climate.firstDay);
     const em = this.em.fork();
+    let written: Iterable<[string, number]> = [];
     const hash = await em.transactional(async (tx) => {
       const client = await transactionClient(tx);
       const loaded = await loadInfrastructure(client, encodings);
+      written = loaded.rows;
       const run = await tx.findOneOrFail(SeedRun, this.runId);
       if (run.infrastructureHash && run.infrastructureHash !== loaded.hash) {
         throw new Error(`Infrastructure hash ${loaded.hash} differs from the run's stored ${run.infrastructureHash}`);
@@ -564,6 +569,7 @@ class Coordinator {
       await this.adoptDeferredStructures(client);
       return loaded.hash;
     });
+    for (const [table, rows] of written) metrics.seedRunRowsWritten(table, rows);
     return hash;
   }
 
@@ -600,7 +606,7 @@ class Coordinator {
     this.workers = Array.from({ length: n }, (_, index) => {
       const data = threadData(index);
       const thread = new Worker(entry, { workerData: data });
-      const live: LiveWorker = { id: data.workerId, thread, exited: Promise.resolve(), claimed: null, pid: null, lastSeen: Date.now() };
+      const live: LiveWorker = { id: data.workerId, thread, exited: Promise.resolve(), claimed: null, attemptStartedAt: 0, pid: null, lastSeen: Date.now() };
       live.exited = new Promise<void>((resolve) => {
         thread.on('message', (message: WorkerThreadMessage) => this.onWorkerMessage(live, message, failures));
         thread.on('error', (error) => failures.push(`${live.id}: ${error.stack ?? error.message}`));
@@ -630,27 +636,38 @@ class Coordinator {
 
   private onWorkerMessage(worker: LiveWorker, message: WorkerThreadMessage, failures: string[]): void {
     worker.lastSeen = Date.now();
+    // Each batch attempt is one `seed_batch` job in the metrics, like a graphile-worker task (success, error = will be
+    // retried, failed), and its rows count once committed.
+    const attemptMs = () => performance.now() - worker.attemptStartedAt;
     switch (message.type) {
       case 'claimed':
         worker.claimed = message.batchKey;
+        worker.attemptStartedAt = performance.now();
         break;
       case 'backend':
         worker.pid = message.pid;
         break;
       case 'done':
         worker.claimed = null;
-        for (const [table, rows] of message.rowsByTable) this.rowsByTable.set(table, (this.rowsByTable.get(table) ?? 0) + rows);
+        metrics.jobCompleted('seed_batch', 'success', attemptMs());
+        for (const [table, rows] of message.rowsByTable) {
+          this.rowsByTable.set(table, (this.rowsByTable.get(table) ?? 0) + rows);
+          metrics.seedRunRowsWritten(table, rows);
+        }
         if (message.diagnostics.length > 0) this.log?.debug({ batchKey: message.batchKey, diagnostics: message.diagnostics }, 'engine diagnostics');
         void this.publish(false);
         break;
       case 'failed':
         worker.claimed = null;
+        metrics.jobCompleted('seed_batch', 'failed', attemptMs());
         this.log?.warn({ batchKey: message.batchKey, error: message.error }, 'seed batch failed');
         break;
       case 'released':
         worker.claimed = null;
         break;
       case 'retry':
+        metrics.jobCompleted('seed_batch', 'error', attemptMs());
+        worker.attemptStartedAt = performance.now();
         this.log?.warn({ batchKey: message.batchKey, error: message.error, attempt: message.attempt }, 'seed batch retried');
         break;
       case 'exit':
