@@ -88,6 +88,22 @@ describe('growthSampleCreate', () => {
     expect(result.fish).toEqual([]);
   });
 
+  it('replays a retry with the same idempotencyKey: the first result, nothing written again', async () => {
+    const input = { assignmentId: aGid(batch.assignments[0]!), sampleDate: addDays(start, 13), fish: [{ weightG: 125, lengthCm: 21 }, { weightG: 131 }], idempotencyKey: 'sample-1' };
+    const first = await run(input);
+    expect(first.userErrors).toEqual([]);
+    const before = await env.counts();
+    const fishRows = await env.rows<{ n: number }>(`select count(*)::int as n from growth_sample_fish`);
+    expect(await run(input)).toEqual(first);
+    expect(await env.counts()).toEqual(before);
+    expect(await env.rows<{ n: number }>(`select count(*)::int as n from growth_sample_fish`)).toEqual(fishRows);
+    // The key belongs to that request: the same key with other values is refused, not applied.
+    const changed = await run({ ...input, fish: [{ weightG: 140 }] });
+    expect(changed.growthSample).toBeNull();
+    expect(changed.userErrors[0]).toMatchObject({ code: 'VALIDATION', field: ['input', 'idempotencyKey'] });
+    expect(await env.counts()).toEqual(before);
+  });
+
   it('rejects bad samples and dates outside the assignment interval, writing nothing', async () => {
     const before = await env.counts();
     const id = aGid(batch.assignments[0]!);
