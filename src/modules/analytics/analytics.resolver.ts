@@ -1,4 +1,6 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Query, Resolver, Root } from 'type-graphql';
+import { findReadOnly } from '../../db/read-only-entities.js';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { todayUtc } from '../../shared/dates.js';
@@ -93,7 +95,11 @@ export class ContainerOccupancyResolver {
     if (filter.containerIds) where.push({ id: { $in: decodeIds('Container', filter.containerIds, 'filter.containerIds') } });
     if (filter.hallIds) where.push({ hall: { $in: decodeIds('Hall', filter.hallIds, 'filter.hallIds') } });
     if (filter.areaIds) where.push({ area: { $in: decodeIds('Area', filter.areaIds, 'filter.areaIds') } });
-    const containers = await ctx.em.find(Container, { $and: where }, { orderBy: { name: 'asc', id: 'asc' } });
+    // Read-only rows primed into the Container loader: `ContainerOccupancy.container` then costs no statement
+    // (data-model.md §6.6: a hall's occupancy ≤ 3 statements — containers, daily states, batches).
+    const containers = await findReadOnly<Container>(ctx.em, Container, { $and: where } as FilterQuery<Container>, { orderBy: { name: 'asc', id: 'asc' } });
+    const containerLoader = ctx.loaders.byId(Container);
+    for (const c of containers) containerLoader.prime(c.id, c);
     const occupancy = await analyticsLoaders
       .occupancyByContainer(ctx.loaders)
       .loadMany(containers.map((c) => ({ id: c.id, date: date ?? todayUtc() })));
