@@ -19,6 +19,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
+  valueFromASTUntyped,
 } from 'graphql';
 import type { QueryLimits } from '../config.js';
 
@@ -30,11 +31,28 @@ export const DEFAULT_LIST_SIZE = 10;
 /**
  * Optional cost hints on a field, set by resolvers with type-graphql's `@Extensions({ cost, listSize })`:
  * `cost` replaces the field's own cost of 1 (an expensive computed field), `listSize` the items a plain list
- * field is assumed to return (a daily series, say).
+ * field is assumed to return: a number, or a function of the field's arguments (a daily series' length follows
+ * its range and bucket). Arguments reach it as plain values, variables and defaults applied; a function must
+ * cope with missing or malformed ones, since the measure runs before validation.
  */
 export interface FieldCostHints {
   cost?: number;
-  listSize?: number;
+  listSize?: number | ((args: Readonly<Record<string, unknown>>) => number);
+}
+
+const BUCKET_DAYS: Readonly<Record<string, number>> = { DAY: 1, WEEK: 7, MONTH: 30 };
+
+/**
+ * `listSize` of a daily series field (`range`, `bucket` arguments): the days of the range, or `typicalDays`
+ * without one, divided by the bucket's length.
+ */
+export function seriesListSize(typicalDays: number): (args: Readonly<Record<string, unknown>>) => number {
+  return (args) => {
+    const range = args.range as { from?: unknown; to?: unknown } | undefined;
+    const spanDays = typeof range?.from === 'string' && typeof range.to === 'string' ? (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 + 1 : NaN;
+    const days = Number.isFinite(spanDays) && spanDays > 0 ? spanDays : typicalDays;
+    return Math.ceil(days / (BUCKET_DAYS[String(args.bucket ?? 'DAY')] ?? 1));
+  };
 }
 
 /** What an operation asks for, counted as graphql-js would execute it (fragments expanded). */
@@ -77,6 +95,14 @@ export function measureOperation(
 
   const variableDefault = (name: string): ValueNode | undefined =>
     operation.variableDefinitions?.find((definition) => definition.variable.name.value === name)?.defaultValue;
+  /** Variable values with the operation's defaults filled in, for `listSize` functions. */
+  const variableValues: Record<string, unknown> = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if ((variableValues[name] === undefined || variableValues[name] === null) && definition.defaultValue) {
+      variableValues[name] = valueFromASTUntyped(definition.defaultValue);
+    }
+  }
 
   /** A literal or variable value: a number (page size) or an array (its length counts). */
   function valueOf(node: ValueNode): unknown {
@@ -112,8 +138,15 @@ export function measureOperation(
     return Math.max(0, size ?? DEFAULT_PAGE_SIZE);
   }
 
-  function listSizeOf(node: FieldNode, hints: FieldCostHints): number {
+  function listSizeOf(node: FieldNode, field: GraphQLField<unknown, unknown> | undefined, hints: FieldCostHints): number {
     if (typeof hints.listSize === 'number') return hints.listSize;
+    if (typeof hints.listSize === 'function') {
+      const args: Record<string, unknown> = {};
+      for (const arg of field?.args ?? []) if (arg.defaultValue !== undefined) args[arg.name] = arg.defaultValue;
+      for (const argument of node.arguments ?? []) args[argument.name.value] = valueFromASTUntyped(argument.value, variableValues);
+      const size = hints.listSize(args);
+      return Number.isFinite(size) && size >= 0 ? size : DEFAULT_LIST_SIZE;
+    }
     let longest: number | undefined;
     for (const argument of node.arguments ?? []) {
       const value = valueOf(argument.value);
@@ -140,7 +173,7 @@ export function measureOperation(
     const page = field ? pageSizeOf(node, field) : undefined;
     // A page size applies to the lists right under the paged field (`edges`, `nodes`), not to the field itself.
     const multiplier =
-      page === undefined && field && isListType(getNullableType(field.type)) ? (inheritedPage ?? listSizeOf(node, hints)) : 1;
+      page === undefined && field && isListType(getNullableType(field.type)) ? (inheritedPage ?? listSizeOf(node, field, hints)) : 1;
     const childType = field ? getNamedType(field.type) : undefined;
     const inner = measureSet(node.selectionSet, isCompositeType(childType) ? childType : undefined, page, new Set());
     return {

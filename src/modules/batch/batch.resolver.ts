@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Extensions, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
@@ -213,6 +213,8 @@ export class BatchResolver {
     description:
       'Container assignments of the batch by arrival date, optionally only those active on a day or overlapping a range, and matching a filter.',
   })
+  // A batch passes through dozens of containers over its life (splits at every stage); the query cost assumes 50.
+  @Extensions({ listSize: 50 })
   assignments(
     @Root() batch: Batch,
     @Arg('activeOn', () => DateScalar, { nullable: true, description: 'Only assignments in their container on this day.' })

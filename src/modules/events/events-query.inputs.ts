@@ -55,11 +55,8 @@ export class HarvestFilter {
   dateRange?: DateRange;
 }
 
-@InputType({ description: 'Which transfer actions to list; all given conditions must hold.' })
-export class TransferFilter {
-  @Field(() => [ID], { nullable: true, description: 'Only transfers of these batches (global ids).' })
-  batchIds?: string[];
-
+@InputType({ description: "Which of a batch's transfer actions to list; all given conditions must hold." })
+export class BatchTransferFilter {
   @Field(() => [ID], { nullable: true, description: 'Only transfers out of or into these assignments (global ids).' })
   assignmentIds?: string[];
 
@@ -71,6 +68,13 @@ export class TransferFilter {
 
   @Field(() => DateRange, { nullable: true, description: 'Only transfers executed in this range (excludes those without an execution date).' })
   dateRange?: DateRange;
+}
+
+/** `BatchTransferFilter` plus the batches: the conditions and their validation are shared (transfer-filter.ts). */
+@InputType({ description: 'Which transfer actions to list; all given conditions must hold.' })
+export class TransferFilter extends BatchTransferFilter {
+  @Field(() => [ID], { nullable: true, description: 'Only transfers of these batches (global ids).' })
+  batchIds?: string[];
 }
 
 export enum MortalityEventOrderField {

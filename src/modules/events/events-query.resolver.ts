@@ -40,6 +40,7 @@ import { LiceCount } from './lice-count.entity.js';
 import { MortalityEvent } from './mortality.entity.js';
 import { Treatment } from './treatment.entity.js';
 import { childrenLoader } from '../../graphql/common/loader-helpers.js';
+import { transferFilterWhere } from './transfer-filter.js';
 
 /**
  * Top-level connections of operational events (data-model.md §6.3), filtered and sorted; by default newest first
@@ -218,18 +219,7 @@ const TRANSFER_KEYS: Record<TransferOrderField, (direction: SortDirection) => Sq
 
 /** The SQL of a `transfers` list (exported for tests). */
 export function transferPageSpec(filter: TransferFilter | undefined, orderBy: TransferOrder[] | undefined): SqlPageSpec<TransferAction> {
-  const f = filter ?? {};
-  const where: SqlFragment[] = [];
-  if (f.dateRange) where.push(sqlDateRange('e.execution_date', f.dateRange, 'filter.dateRange'));
-  if (f.batchIds) where.push(sqlIn('e.batch_id', decodeIds('Batch', f.batchIds, 'filter.batchIds')));
-  if (f.assignmentIds) {
-    const ids = decodeIds('BatchContainerAssignment', f.assignmentIds, 'filter.assignmentIds');
-    const source = sqlIn('e.source_assignment_id', ids);
-    const dest = sqlIn('e.dest_assignment_id', ids);
-    where.push({ sql: `(${source.sql} or ${dest.sql})`, params: [...source.params, ...dest.params] });
-  }
-  if (f.workflowIds) where.push(sqlIn('e.workflow_id', decodeIds('TransferWorkflow', f.workflowIds, 'filter.workflowIds')));
-  if (f.statuses) where.push(sqlIn('e.status', f.statuses));
+  const where = transferFilterWhere(filter);
   return eventPageSpec(TransferAction, 'transfer_action', where, TRANSFER_KEYS, orderBy, {
     field: TransferOrderField.EXECUTION_DATE,
     direction: SortDirection.DESC,

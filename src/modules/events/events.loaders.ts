@@ -3,7 +3,7 @@ import { mapReadOnly } from '../../db/read-only-entities.js';
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { encodeCursor, pageOf, type Page } from '../../graphql/common/connection.js';
-import { decodeSqlCursor } from '../../graphql/common/keyset.js';
+import { decodeSqlCursor, type SqlFragment } from '../../graphql/common/keyset.js';
 import type { Loaders } from '../../graphql/loaders.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
 import { TransferAction } from '../transfer/transfer.entity.js';
@@ -71,9 +71,47 @@ export const eventLoaders = {
     byColumnLoader(l, 'incomingTransfers', TransferAction, 'transfer_action', 'dest_assignment_id', 'execution_date'),
   outgoingTransfers: (l: Loaders) =>
     byColumnLoader(l, 'outgoingTransfers', TransferAction, 'transfer_action', 'source_assignment_id', 'execution_date'),
+  /**
+   * A batch's transfer actions under a filter (`transferFilterWhere`), by execution date (none last), then id: one
+   * statement per distinct filter for all batches loaded together. The key carries the filter as its SQL conditions.
+   */
   transfersByBatch: (l: Loaders) =>
-    byColumnLoader(l, 'transfersByBatch', TransferAction, 'transfer_action', 'batch_id', 'execution_date'),
+    l.memoize(
+      'transfersByBatch',
+      () =>
+        new DataLoader<TransfersByBatchKey, TransferAction[], string>(
+          async (keys) => {
+            const results = new Map<string, TransferAction[]>();
+            for (const [filter, group] of groupBy(keys, filterKey)) {
+              const ids = group.map((key) => key.batchId);
+              const where = group[0]!.where;
+              const rows = await selectMapped(
+                l.em,
+                TransferAction,
+                `select e.* from transfer_action e
+                  where e.batch_id in (${ids.map(() => '?').join(',')})${where.map((w) => ` and ${w.sql}`).join('')}
+                  order by e.execution_date, e.id`,
+                [...ids, ...where.flatMap((w) => w.params)],
+              );
+              for (const id of ids) results.set(`${id}#${filter}`, []);
+              for (const { entity, row } of rows) results.get(`${Number(row.batch_id)}#${filter}`)?.push(entity);
+            }
+            return keys.map((key) => results.get(transferKey(key)) ?? []);
+          },
+          { cacheKeyFn: transferKey },
+        ),
+    ),
 };
+
+/** Key of `transfersByBatch`: the batch and the SQL conditions of its filter (none: every action of the batch). */
+export interface TransfersByBatchKey {
+  batchId: number;
+  where: readonly SqlFragment[];
+}
+
+/** Equal conditions give equal results, so the SQL text and parameters identify the filter. */
+const filterKey = (key: TransfersByBatchKey) => JSON.stringify(key.where);
+const transferKey = (key: TransfersByBatchKey) => `${key.batchId}#${filterKey(key)}`;
 
 /** Key of a per-parent connection: the parent and the page arguments. */
 export interface PageKey {

@@ -1,4 +1,4 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Extensions, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
@@ -6,7 +6,9 @@ import { Batch } from '../batch/batch.entity.js';
 import { FeedingEventConnection } from '../feed/feeding-event-query.resolver.js';
 import { FeedingEvent } from '../feed/feeding-event.entity.js';
 import { TransferAction, TransferWorkflow } from '../transfer/transfer.entity.js';
+import { BatchTransferFilter } from './events-query.inputs.js';
 import { batchEventPages, eventLoaders } from './events.loaders.js';
+import { transferFilterWhere } from './transfer-filter.js';
 import { GrowthSample, GrowthSampleFish } from './growth-sample.entity.js';
 import { HarvestEvent } from './harvest.entity.js';
 import { LiceCount, LiceCountEntry } from './lice-count.entity.js';
@@ -24,6 +26,12 @@ class EventPageArgs {
 
   @Field(() => String, { nullable: true, description: 'Cursor after which the page starts.' })
   after?: string;
+}
+
+@ArgsType()
+class BatchTransferArgs {
+  @Field(() => BatchTransferFilter, { nullable: true, description: 'Conditions (none: every transfer action of the batch).' })
+  filter?: BatchTransferFilter;
 }
 
 const samplePages = (ctx: GraphQLContext) =>
@@ -72,20 +80,26 @@ export class BatchEventsResolver {
     return new FeedingEventConnection(await feedingPages(ctx).load({ id: batch.id, first, after: args.after ?? null }));
   }
 
-  @FieldResolver(() => [TransferAction], { description: 'Transfer actions of the batch (all statuses), by execution date.' })
-  transfers(@Root() batch: Batch, @Ctx() ctx: GraphQLContext): Promise<TransferAction[]> {
-    return eventLoaders.transfersByBatch(ctx.loaders).load(batch.id);
+  @FieldResolver(() => [TransferAction], {
+    description: 'Transfer actions of the batch (all statuses unless filtered), by execution date (planned ones without a date last).',
+  })
+  async transfers(@Root() batch: Batch, @Args(() => BatchTransferArgs) args: BatchTransferArgs, @Ctx() ctx: GraphQLContext): Promise<TransferAction[]> {
+    return eventLoaders.transfersByBatch(ctx.loaders).load({ batchId: batch.id, where: transferFilterWhere(args.filter) });
   }
 }
 
 @Resolver(() => BatchContainerAssignment)
 export class AssignmentEventsResolver {
+  // Plain lists (data-model.md §6.2), so the query cost assumes what a long stay holds (limits.ts): samples every
+  // week or two, deaths recorded daily, lice counted weekly.
   @FieldResolver(() => [GrowthSample], { description: 'Growth samples of the assignment, by date.' })
+  @Extensions({ listSize: 30 })
   growthSamples(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
     return eventLoaders.growthSamplesByAssignment(ctx.loaders).load(a.id);
   }
 
   @FieldResolver(() => [MortalityEvent], { description: 'Recorded deaths of the assignment, by date.' })
+  @Extensions({ listSize: 400 })
   mortalityEvents(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
     return eventLoaders.mortalityEventsByAssignment(ctx.loaders).load(a.id);
   }
@@ -96,6 +110,7 @@ export class AssignmentEventsResolver {
   }
 
   @FieldResolver(() => [LiceCount], { description: 'Lice counts of the assignment, by date.' })
+  @Extensions({ listSize: 60 })
   liceCounts(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
     return eventLoaders.liceCountsByAssignment(ctx.loaders).load(a.id);
   }
@@ -129,6 +144,7 @@ export class GrowthSampleResolver {
   }
 
   @FieldResolver(() => [GrowthSampleFish], { description: 'Individual fish, when recorded.' })
+  @Extensions({ listSize: 50 })
   fish(@Root() sample: GrowthSample, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders
       .memoize('fishBySample', () => childrenLoader(ctx.em, GrowthSampleFish, 'growthSample', { fishNo: 'asc' }))

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Extensions, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { childrenLoader } from '../../graphql/common/loader-helpers.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -56,6 +56,7 @@ export class ScenarioStageParameterResolver {
 @Resolver(() => TemperatureProfile)
 export class TemperatureProfileResolver {
   @FieldResolver(() => [TemperatureProfileDay], { description: 'The curve, by day number.' })
+  @Extensions({ listSize: 365 })
   days(@Root() profile: TemperatureProfile, @Ctx() ctx: GraphQLContext): Promise<TemperatureProfileDay[]> {
     return daysByProfile(ctx).load(profile.id);
   }

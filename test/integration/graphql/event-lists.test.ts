@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ascending, expectRejected, sortedIds, walkConnection, type Connection } from '../../helpers/connections.js';
+import { ascending, expectRejected, numericId, sortedIds, walkConnection, type Connection } from '../../helpers/connections.js';
 import { withCursorValues } from '../../helpers/cursors.js';
 import { toGlobalId } from '../../../src/graphql/common/global-id.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
@@ -414,5 +414,113 @@ describe('bad input', () => {
     expectRejected(await app.graphql(SAMPLES, { after: samplePage.data!.growthSamples.pageInfo.endCursor, orderBy: [{ field: 'AVG_WEIGHT_G' }] }), /Invalid cursor/);
     const weightPage = await app.graphql<{ growthSamples: Connection<SampleNode> }>(SAMPLES, { first: 2, orderBy: [{ field: 'AVG_WEIGHT_G' }] });
     expectRejected(await app.graphql(SAMPLES, { after: weightPage.data!.growthSamples.pageInfo.endCursor }), /Invalid cursor/);
+  });
+});
+
+const BATCH_TRANSFERS = /* GraphQL */ `
+  query($ids: [ID!], $filter: BatchTransferFilter) {
+    batches(first: 50, filter: { ids: $ids }) { edges { node { id transfers(filter: $filter) { id status executionDate workflow { id } } } } }
+  }
+`;
+type BatchTransfersResult = { batches: { edges: Array<{ node: { id: string; transfers: TransferNode[] } }> } };
+
+describe('Batch.transfers(filter)', () => {
+  const both = () => [gid.batch(ids.batchA), gid.batch(ids.batchB)];
+  /** Transfer ids per batch (numeric), in the order served. */
+  const perBatch = async (filter: Record<string, unknown> | null, batchIds = both()) => {
+    const res = await app.graphql<BatchTransfersResult>(BATCH_TRANSFERS, { ids: batchIds, filter });
+    expect(res.errors).toBeUndefined();
+    const byBatch = new Map(res.data!.batches.edges.map(({ node }) => [node.id, node.transfers.map((t) => Number(numericId(t.id)))]));
+    return { a: byBatch.get(gid.batch(ids.batchA)), b: byBatch.get(gid.batch(ids.batchB)), statements: res.extensions?.sqlStatements };
+  };
+  /** The batch's transfers matching `predicate`, in the field's order: execution date (none last), then id. */
+  const expected = (batch: number, predicate: (t: (typeof transfers)[number]) => boolean = () => true) =>
+    sortedIds(transfers.filter((t) => t.batch === batch && predicate(t)), [[(t) => t.executed, 'ASC']]);
+
+  it('lists every action of each batch by execution date (none last) when no filter is given', async () => {
+    const all = await perBatch(null);
+    expect(all.a).toEqual(expected(ids.batchA));
+    expect(all.b).toEqual(expected(ids.batchB));
+    expect(all.a!.length + all.b!.length).toBe(transfers.length);
+    expect(await perBatch({})).toEqual(all);
+  });
+
+  it('filters by status, execution date range, workflow and assignment (either end)', async () => {
+    const planned = await perBatch({ statuses: ['PLANNED'] });
+    expect(planned.a).toEqual(expected(ids.batchA, (t) => t.status === 'PLANNED'));
+    expect(planned.b).toEqual(expected(ids.batchB, (t) => t.status === 'PLANNED'));
+    expect(planned.a!.length).toBeGreaterThan(0);
+    expect((await perBatch({ statuses: ['COMPLETED', 'CANCELLED'] })).a).toEqual(expected(ids.batchA, (t) => t.status !== 'PLANNED'));
+
+    const inRange = (t: (typeof transfers)[number]) => t.executed !== null && t.executed >= '2024-03-01' && t.executed <= '2024-05-01';
+    const ranged = await perBatch({ dateRange: { from: '2024-03-01', to: '2024-05-01' } });
+    expect(ranged.a).toEqual(expected(ids.batchA, inRange));
+    expect(ranged.b).toEqual(expected(ids.batchB, inRange));
+    expect(ranged.b).toHaveLength(1);
+
+    const wf2 = await perBatch({ workflowIds: [gid.workflow(ids.wf2)] });
+    expect(wf2.a).toEqual(expected(ids.batchA, (t) => t.workflow === ids.wf2));
+    expect(wf2.a).toHaveLength(2);
+    expect(wf2.b).toEqual([]);
+
+    const intoP1 = await perBatch({ assignmentIds: [gid.assignment(ids.aP1)] });
+    expect(intoP1.a).toEqual(expected(ids.batchA, (t) => t.source === ids.aP1 || t.dest === ids.aP1));
+    expect(intoP1.b).toEqual([]);
+    const ofB = await perBatch({ assignmentIds: [gid.assignment(ids.bP2)] });
+    expect(ofB.a).toEqual([]);
+    expect(ofB.b).toEqual(expected(ids.batchB));
+
+    const combined = await perBatch({ workflowIds: [gid.workflow(ids.wf1), gid.workflow(ids.wf2)], statuses: ['COMPLETED'], dateRange: { from: '2024-04-01', to: '2024-12-31' } });
+    expect(combined.a).toEqual(expected(ids.batchA, (t) => t.workflow !== null && t.status === 'COMPLETED' && t.executed! >= '2024-04-01'));
+    expect(combined.a).toHaveLength(2);
+    expect((await perBatch({ workflowIds: [] })).a).toEqual([]);
+  });
+
+  it('loads a page of batches in one statement per distinct filter', async () => {
+    const plain = await perBatch(null);
+    const filtered = await perBatch({ statuses: ['COMPLETED'], dateRange: { from: '2024-01-01', to: '2024-12-31' }, assignmentIds: [gid.assignment(ids.aT2), gid.assignment(ids.bT1)] });
+    const single = await perBatch({ statuses: ['COMPLETED'] }, [gid.batch(ids.batchA)]);
+    expect(filtered.a!.length + filtered.b!.length).toBeGreaterThan(0);
+    expect(filtered.statements).toBe(plain.statements);
+    expect(single.statements).toBe(plain.statements);
+    // A second distinct filter in the same request costs one more statement; a repeated one costs none.
+    type Aliased = { batches: { edges: Array<{ node: { planned: Array<{ id: string }>; completed?: Array<{ id: string }>; again: Array<{ id: string }> } }> } };
+    const aliased = (completed: boolean) => `query($ids: [ID!]) { batches(first: 50, filter: { ids: $ids }) { edges { node {
+         planned: transfers(filter: { statuses: [PLANNED] }) { id }
+         ${completed ? 'completed: transfers(filter: { statuses: [COMPLETED] }) { id }' : ''}
+         again: transfers(filter: { statuses: [PLANNED] }) { id } } } } }`;
+    const once = await app.graphql<Aliased>(aliased(false), { ids: both() });
+    const twice = await app.graphql<Aliased>(aliased(true), { ids: both() });
+    expect(once.errors).toBeUndefined();
+    expect(twice.errors).toBeUndefined();
+    expect(twice.extensions?.sqlStatements).toBe(once.extensions!.sqlStatements! + 1);
+    const statuses = new Map(transfers.map((t) => [t.id, t.status]));
+    for (const { node } of twice.data!.batches.edges) {
+      expect(node.planned.every((t) => statuses.get(Number(numericId(t.id))) === 'PLANNED')).toBe(true);
+      expect(node.completed!.every((t) => statuses.get(Number(numericId(t.id))) === 'COMPLETED')).toBe(true);
+      expect(node.again).toEqual(node.planned);
+    }
+  });
+
+  it('rejects ids of the wrong type and inverted date ranges before loading any transfer', async () => {
+    const batchOnly = await app.graphql(`query($ids: [ID!]) { batches(first: 50, filter: { ids: $ids }) { edges { node { id } } } }`, { ids: both() });
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ workflowIds: [toGlobalId('TransferAction', transfers[0]!.id)] }, /`filter.workflowIds` contains .*, which is not a TransferWorkflow id/],
+      [{ assignmentIds: [gid.workflow(ids.wf1)] }, /`filter.assignmentIds` contains .*, which is not a BatchContainerAssignment id/],
+      [{ assignmentIds: ['not-an-id'] }, /not a BatchContainerAssignment id/],
+      [{ dateRange: { from: '2024-06-01', to: '2024-01-01' } }, /`filter.dateRange.from` \(2024-06-01\) is after `filter.dateRange.to` \(2024-01-01\)/],
+    ];
+    for (const [filter, message] of cases) {
+      const res = await app.graphql(BATCH_TRANSFERS, { ids: both(), filter });
+      expect(res.errors?.length).toBeGreaterThan(0);
+      for (const error of res.errors!) {
+        expect(error.message).toMatch(message);
+        expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+        expect((error as { path?: Array<string | number> }).path?.at(-1)).toBe('transfers');
+      }
+      expect(res.extensions?.sqlStatements).toBe(batchOnly.extensions?.sqlStatements);
+    }
+    const unknown = await app.graphql(BATCH_TRANSFERS, { ids: both(), filter: { batchIds: [gid.batch(ids.batchA)] } });
+    expect(unknown.errors?.[0]?.message).toMatch(/batchIds/);
   });
 });
