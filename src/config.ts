@@ -129,7 +129,7 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly graphql: {
     readonly introspection: boolean;
-    /** Serve the landing page (a small query sandbox) on `/`. */
+    /** Serve the sandbox: the landing page's query box on `/` and GraphiQL on `/explorer` (`/app/explorer.html`). */
     readonly sandbox: boolean;
     readonly limits: QueryLimits;
   };

@@ -4,7 +4,7 @@ import type { LogLevel } from './config.js';
 
 export type { Logger };
 
-interface RequestScope {
+export interface RequestScope {
   requestId: string;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -10,12 +11,15 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Request, type Response } from 'express';
 import {
+  execute,
   getOperationAST,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
+  subscribe,
   validate,
+  type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -24,7 +28,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config, QueryLimits } from '../config.js';
 import { sqlStatementCounter } from '../db/sql-statement-counter.js';
-import { requestScope, type Logger } from '../logger.js';
+import { requestScope, type Logger, type RequestScope } from '../logger.js';
 import { createAuthenticator, type Authenticator, type Viewer } from './auth.js';
 import { createContext, type AppServices, type GraphQLContext } from './context.js';
 import { queryLimitErrors } from './limits.js';
@@ -88,6 +92,11 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
   });
   const wsRules = introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  // Each WebSocket operation gets its own request id in onSubscribe, kept by its subscribe message's payload
+  // (graphql-ws hands the same object to every hook of that operation), so every hook, resolver and event of
+  // the operation logs under it, as HTTP requests do.
+  const wsScopes = new WeakMap<object, RequestScope>();
+  const wsScope = (payload: object): RequestScope => wsScopes.get(payload) ?? { requestId: 'ws-unknown' };
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     {
       schema,
@@ -114,29 +123,47 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
       },
       // Parse, validate and check limits here (graphql-ws's defaults know neither token nor query limits).
       onSubscribe: (_ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: limits.maxTokens });
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the query.')];
-        }
-        const invalid = validate(schema, document, wsRules);
-        if (invalid.length > 0) return introspection ? [...invalid] : invalid.map(withoutSuggestions);
-        const variables = payload.variables ?? undefined;
-        const limitErrors = queryLimitErrors(schema, document, payload.operationName, variables, limits);
-        if (limitErrors.length > 0) {
-          metrics.limitRejected(String(limitErrors[0]!.extensions.limit));
-          return limitErrors.slice(0, 1); // as over HTTP: the first limit exceeded
-        }
-        metrics.wsOperation(getOperationAST(document, payload.operationName)?.operation ?? 'unknown');
-        return { schema, document, operationName: payload.operationName, variableValues: variables };
+        const scope = { requestId: `ws-${randomUUID()}` };
+        wsScopes.set(payload, scope);
+        return requestScope.run(scope, () => checkWsOperation(payload));
       },
-      context: (ctx) => createContext(orm.em, `ws-${randomUUID()}`, log, ctx.extra.viewer!, options.services),
-      onNext: (_ctx, _id, _payload, _args, result) => maskExecutionResult(result, log),
-      onError: (_ctx, _id, _payload, errors) => log.warn({ errors }, 'graphql-ws operation failed'),
+      context: (ctx, _id, payload) => createContext(orm.em, wsScope(payload).requestId, log, ctx.extra.viewer!, options.services),
+      execute: (args) => requestScope.run(scopeOf(args), () => execute(args)),
+      subscribe: async (args) => {
+        const scope = scopeOf(args);
+        const result = await requestScope.run(scope, () => subscribe(args));
+        return isAsyncIterable(result) ? iterateInScope(result, scope) : result;
+      },
+      onNext: (_ctx, _id, _payload, args, result) => requestScope.run(scopeOf(args), () => maskExecutionResult(result, log)),
+      onError: (_ctx, _id, payload, errors) =>
+        requestScope.run(wsScope(payload), () => {
+          log.warn({ errors }, 'graphql-ws operation failed');
+          // An error thrown by a subscription's event stream arrives here with its own message: mask it too.
+          return maskErrors(errors, log).map((error) => error.toJSON());
+        }),
     },
     wsServer,
   );
+
+  /** Parses, validates and checks the limits of a WebSocket operation; graphql-ws sends back the errors returned. */
+  function checkWsOperation(payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) {
+    let document;
+    try {
+      document = parse(payload.query, { maxTokens: limits.maxTokens });
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the query.')];
+    }
+    const invalid = validate(schema, document, wsRules);
+    if (invalid.length > 0) return introspection ? [...invalid] : invalid.map(withoutSuggestions);
+    const variables = payload.variables ?? undefined;
+    const limitErrors = queryLimitErrors(schema, document, payload.operationName, variables, limits);
+    if (limitErrors.length > 0) {
+      metrics.limitRejected(String(limitErrors[0]!.extensions.limit));
+      return limitErrors.slice(0, 1); // as over HTTP: the first limit exceeded
+    }
+    metrics.wsOperation(getOperationAST(document, payload.operationName)?.operation ?? 'unknown');
+    return { schema, document, operationName: payload.operationName, variableValues: variables };
+  }
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -179,8 +206,11 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     app.get('/', (_req, res) => {
       res.type('html').send(LANDING_PAGE);
     });
+    app.get('/explorer', (_req, res) => res.redirect('/app/explorer.html'));
+  } else {
+    // The sandbox is the landing page's query box and GraphiQL (/explorer, /app/explorer.html): off together.
+    app.use('/app', (req, res, next) => (isExplorerFile(req.path) ? res.status(404).type('text').send('Not found') : next()));
   }
-  app.get('/explorer', (_req, res) => res.redirect('/app/explorer.html'));
   app.use('/app', express.static(fileURLToPath(DASHBOARD_DIST), { index: 'index.html' }), (_req, res) => {
     res.status(503).type('text').send('The dashboard is not built: run `npm run dashboard:build` (npm start does it when missing).');
   });
@@ -285,15 +315,56 @@ function observabilityPlugin(): ApolloServerPlugin<GraphQLContext> {
 /** graphql-ws sends resolver errors as they are: mask unexpected ones as Apollo's formatError does for HTTP. */
 export function maskExecutionResult(result: ExecutionResult, log: Logger): ExecutionResult | void {
   if (!result.errors?.some((error) => isUnexpected(error.originalError))) return undefined;
-  const errors = result.errors.map((error) => {
+  return { ...result, errors: maskErrors(result.errors, log) };
+}
+
+/** Logs each unexpected error once and replaces it by a generic one; GraphQL errors pass unchanged. */
+function maskErrors(errors: readonly GraphQLError[], log: Logger): GraphQLError[] {
+  return errors.map((error) => {
     if (!isUnexpected(error.originalError)) return error;
     log.error({ err: error.originalError, path: error.path }, 'unexpected error while resolving');
     return new GraphQLError('Internal server error', { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
-  return { ...result, errors };
 }
 
 const isUnexpected = (error: unknown): error is Error => error instanceof Error && !(error instanceof GraphQLError);
+
+/** The request scope of a WebSocket operation, from its context (see `createContext`). */
+const scopeOf = (args: ExecutionArgs): RequestScope => ({ requestId: (args.contextValue as GraphQLContext).requestId });
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>
+  typeof Object(value)[Symbol.asyncIterator] === 'function';
+
+/**
+ * A subscription's events are resolved when graphql-ws pulls them (`next()`), outside the scope the subscription
+ * started in: pull each one inside it, so resolvers and pub/sub filters log with the operation's request id. Keeps
+ * `return`, which graphql-ws calls to stop a subscription.
+ */
+function iterateInScope(iterable: AsyncIterable<ExecutionResult>, scope: RequestScope): AsyncGenerator<ExecutionResult> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  const scoped: AsyncGenerator<ExecutionResult> = {
+    next: () => requestScope.run(scope, () => iterator.next()),
+    return: (value) =>
+      requestScope.run(scope, () => (iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value }))),
+    throw: (error) => requestScope.run(scope, () => (iterator.throw ? iterator.throw(error) : Promise.reject(error))),
+    [Symbol.asyncIterator]: () => scoped,
+  };
+  return scoped;
+}
+
+/**
+ * Whether a path under /app is the explorer (GraphiQL) page or its entry bundle, decoded and normalised as
+ * express.static resolves it (so `/app/%65xplorer.html` or `/app//explorer.html` count too).
+ */
+function isExplorerFile(requestPath: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(requestPath);
+  } catch {
+    return false; // express.static refuses a malformed path itself
+  }
+  return /^\/explorer(\.html)?$|^\/assets\/explorer-[^/]*$/i.test(path.posix.normalize(decoded).replace(/\/+$/, ''));
+}
 
 /** What Apollo's `hideSchemaDetailsFromClientErrors` does for HTTP: no field-name hints without introspection. */
 function withoutSuggestions(error: GraphQLError): GraphQLError {

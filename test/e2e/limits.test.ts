@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +8,8 @@ import { toGlobalId } from '../../src/graphql/common/global-id.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createFarm } from '../helpers/fixtures.js';
 import { runOverWebSocket } from './ws-client.js';
+
+const DASHBOARD_ASSETS = fileURLToPath(new URL('../../dashboard/dist/assets/', import.meta.url));
 
 /** The documented defaults: every test below sends a query at a limit and one just over it. */
 const LIMITS = loadConfig({}).graphql.limits;
@@ -211,4 +215,40 @@ describe('limits, introspection and sandbox from configuration', () => {
     expect(typoOverSocket.errors![0]!.message).toBe('Cannot query field "viewr" on type "Query".');
     expect((await fetch(`${strict.url}/`)).status).toBe(404);
   });
+
+  it('serves no sandbox page at all when the sandbox is off: landing page, /explorer and GraphiQL under /app', async () => {
+    const status = async (url: string, method = 'GET') => (await fetch(url, { method, redirect: 'manual' })).status;
+    for (const path of SANDBOX_PATHS) {
+      expect(await status(`${strict.url}${path}`), path).toBe(404);
+      expect(await status(`${strict.url}${path}`, 'HEAD'), `HEAD ${path}`).toBe(404);
+    }
+    // The dashboard itself stays (200 when built, 503 when not); so does the GraphQL endpoint.
+    expect(await status(`${strict.url}/app/`)).not.toBe(404);
+    expect((await strict.graphql('{ viewer { name } }')).errors).toBeUndefined();
+    // With the sandbox on (the default app), the same pages are there.
+    expect(await status(`${app.url}/`)).toBe(200);
+    expect(await status(`${app.url}/explorer`)).toBe(302);
+    for (const path of ['/app/explorer.html', EXPLORER_BUNDLE]) expect(await status(`${app.url}${path}`), path).not.toBe(404);
+  });
 });
+
+/** GraphiQL's entry bundle as built (`npm run dashboard:build`), or a name of that shape when not built. */
+const EXPLORER_BUNDLE = `/app/assets/${
+  (fs.existsSync(DASHBOARD_ASSETS) ? fs.readdirSync(DASHBOARD_ASSETS) : []).find((name) => /^explorer-.*\.js$/.test(name)) ?? 'explorer-0000.js'
+}`;
+
+/** Every way to reach the sandbox, spelled as express and express.static would still resolve it. */
+const SANDBOX_PATHS = [
+  '/',
+  '/explorer',
+  '/explorer/',
+  '/EXPLORER',
+  '/app/explorer.html',
+  '/app/Explorer.html',
+  '/app/explorer.html/',
+  '/app/%65xplorer.html',
+  '/app//explorer.html',
+  '/app/assets/../explorer.html',
+  '/app/explorer.html?x=1',
+  EXPLORER_BUNDLE,
+];

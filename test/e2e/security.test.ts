@@ -292,3 +292,60 @@ describe('error masking over WebSocket', () => {
     expect(maskExecutionResult({ data: { viewer: null } }, pino({ level: 'silent' }))).toBeUndefined();
   });
 });
+
+describe('seed-run mutations need the ADMIN role (HTTP, tokens configured)', () => {
+  let app: TestApp;
+  // Seed runs enabled, so a refusal below is the role check's; no worker, so an admitted run stays where it is.
+  beforeAll(async () => {
+    app = await startTestApp({ AQUAGRAPH_TOKENS: TOKENS, SEED_RUNS_ENABLED: 'true', RUN_WORKER: 'false' });
+  });
+  afterAll(() => app.stop());
+
+  const START = 'mutation { seedRunStart(input: { profile: DEMO }) { seedRun { id status } userErrors { code message } } }';
+  const CANCEL = 'mutation($id: ID!) { seedRunCancel(input: { seedRunId: $id }) { seedRun { id status } userErrors { code message } } }';
+  const RESUME = 'mutation($id: ID!) { seedRunResume(input: { seedRunId: $id }) { seedRun { id status } userErrors { code message } } }';
+  const BELOW_ADMIN = [
+    ['ops', 'OPERATOR'],
+    ['alice', 'VIEWER'],
+  ] as const;
+
+  /** Every seed_run row in full, and the queued jobs: what a refused mutation must leave as it was. */
+  async function written() {
+    const em = app.orm.em.fork();
+    const runs = await em.execute<Array<{ run: unknown }>>('select to_jsonb(s) as run from seed_run s order by id');
+    const [jobs] = await em.execute<Array<{ count: string }>>('select count(*) from graphile_worker.jobs');
+    return { runs: runs.map((row) => row.run), jobs: Number(jobs!.count) };
+  }
+
+  async function expectRefused(field: string, query: string, variables?: Record<string, unknown>) {
+    for (const [name, role] of BELOW_ADMIN) {
+      const before = await written();
+      const { response, body } = await post(app.url, { query, variables }, bearer(SECRETS[name]));
+      expect(response.status, `${field} as ${name}`).toBe(200);
+      expect(body.data ?? null).toBeNull();
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+      expect(body.errors![0]!.message).toBe(`Mutation.${field} needs the ADMIN role; the API token "${name}" has ${role}.`);
+      expect(await written(), `${field} as ${name} wrote nothing`).toEqual(before);
+    }
+  }
+
+  it('refuses seedRunStart, seedRunCancel and seedRunResume to an OPERATOR and a VIEWER, writing nothing; an ADMIN passes', async () => {
+    await expectRefused('seedRunStart', START);
+    expect((await written()).runs).toEqual([]);
+
+    const started = await app.graphql<{ seedRunStart: { seedRun: { id: string; status: string } } }>(START, undefined, bearer(SECRETS.root));
+    expect(started.errors).toBeUndefined();
+    expect(started.data!.seedRunStart.seedRun.status).toBe('QUEUED');
+    const id = started.data!.seedRunStart.seedRun.id;
+
+    await expectRefused('seedRunCancel', CANCEL, { id });
+    const cancelled = await app.graphql<{ seedRunCancel: { seedRun: { status: string } } }>(CANCEL, { id }, bearer(SECRETS.root));
+    expect(cancelled.data!.seedRunCancel.seedRun.status).toBe('CANCELLED');
+
+    await expectRefused('seedRunResume', RESUME, { id });
+    const resumed = await app.graphql<{ seedRunResume: { seedRun: { status: string } } }>(RESUME, { id }, bearer(SECRETS.root));
+    expect(resumed.data!.seedRunResume.seedRun.status).toBe('QUEUED');
+    expect((await written()).runs).toHaveLength(1);
+  });
+});

@@ -1,6 +1,7 @@
-import { pino } from 'pino';
+import type { DestinationStream } from 'pino';
 import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type LogLevel } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestApp extends App {
@@ -20,11 +21,21 @@ export interface GraphQLResponse<T> {
   extensions?: { sqlStatements?: number };
 }
 
+export interface TestAppOptions {
+  /** Where the app's log lines go (the production logger, request ids mixed in); default: nowhere. */
+  logDestination?: DestinationStream;
+  /** Level for `logDestination` (default debug); without a destination, TEST_LOG_LEVEL or silent. */
+  logLevel?: LogLevel;
+}
+
 /** The real app on a fresh cloned database and port 0 (CONVENTIONS.md: tests drive the composition root). */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', SEED_ON_EMPTY: 'none', ...env });
-  const app = await createApp(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const log = options.logDestination
+    ? createLogger(options.logLevel ?? 'debug', options.logDestination)
+    : createLogger(options.logLevel ?? ((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent'));
+  const app = await createApp(config, log);
   return {
     ...app,
     database,

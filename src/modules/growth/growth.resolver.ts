@@ -1,9 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import {
   Arg,
   Authorized,
   Ctx,
+  Extensions,
   Field,
   FieldResolver,
   Float,
@@ -19,12 +19,13 @@ import {
   registerEnumType,
 } from 'type-graphql';
 import { Role } from '../../graphql/auth.js';
+import { seriesListSize } from '../../graphql/limits.js';
 import { DateRange, assertDateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf, toGlobalId } from '../../graphql/common/global-id.js';
+import { refreshForEvent, subscriptionId } from '../../graphql/common/subscriptions.js';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { Loaders } from '../../graphql/loaders.js';
 import { publishEvents } from '../../events/publisher.js';
 import type { BatchUpdatedEvent, RecomputeProgressEvent } from '../../events/events.js';
 import { addDays, diffDays, todayUtc } from '../../shared/dates.js';
@@ -62,6 +63,8 @@ export class AssignmentGrowthResolver {
     description:
       'The daily growth series of this assignment, optionally bucketed (WEEK = ISO week, MONTH = calendar month). Default range: the whole stay. A DAY series spans at most 1,100 days.',
   })
+  // Query cost: a sea stay is about 400 days.
+  @Extensions({ listSize: seriesListSize(400) })
   dailySeries(
     @Root() assignment: BatchContainerAssignment,
     @Arg('range', () => DateRange, { nullable: true, description: 'Inclusive days; default: arrival to departure (or today).' })
@@ -93,6 +96,8 @@ export class BatchGrowthResolver {
     description:
       "The batch's aggregate daily series (all containers), optionally bucketed. Default range: batch start to its end (or today). A DAY series spans at most 1,100 days.",
   })
+  // Query cost: a batch lives about 900 days, egg to harvest.
+  @Extensions({ listSize: seriesListSize(900) })
   dailySeries(
     @Root() batch: Batch,
     @Arg('range', () => DateRange, { nullable: true, description: 'Inclusive days; default: the whole batch.' }) range: DateRange | undefined,
@@ -269,15 +274,6 @@ class RecomputeProgressFilter {
   batchId?: string;
 }
 
-/**
- * Each event is resolved with a fresh EntityManager fork and fresh loaders: graphql-ws builds the context once
- * per subscription, and a long-lived identity map would serve stale rows (CONVENTIONS.md pattern 2).
- */
-function refreshForEvent(ctx: GraphQLContext): void {
-  const em = ctx.em.fork({ clear: true }) as EntityManager;
-  ctx.em = em;
-  ctx.loaders = new Loaders(em);
-}
 
 export enum BatchUpdateKind {
   INPUT = 'INPUT',
@@ -300,10 +296,24 @@ class BatchUpdate {
   kind!: BatchUpdateKind;
 }
 
+/** Refuses a recompute-progress filter without a job or batch id, or with an id of another type. */
+function assertRecomputeProgressFilter(filter: RecomputeProgressFilter): void {
+  if (filter.jobId == null && filter.batchId == null) {
+    throw new GraphQLError('recomputeProgress needs `filter.jobId` or `filter.batchId`.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'filter' } });
+  }
+  if (filter.jobId != null) subscriptionId('RecomputeJob', filter.jobId, 'filter.jobId');
+  if (filter.batchId != null) subscriptionId('Batch', filter.batchId, 'filter.batchId');
+}
+
 @Resolver()
 export class GrowthSubscriptionResolver {
   @Subscription(() => RecomputeJob, {
-    topics: 'RECOMPUTE_PROGRESS',
+    // Checks the filter when the client subscribes: a filter that matches no event would otherwise be accepted
+    // and then stay silent forever.
+    topics: ({ args }) => {
+      assertRecomputeProgressFilter(args.filter as RecomputeProgressFilter);
+      return 'RECOMPUTE_PROGRESS';
+    },
     filter: ({ payload, args }: { payload: RecomputeProgressEvent; args: { filter: RecomputeProgressFilter } }) =>
       (args.filter.jobId != null && decodeIdOf('RecomputeJob', args.filter.jobId) === payload.jobId) ||
       (args.filter.batchId != null && decodeIdOf('Batch', args.filter.batchId) === payload.batchId),
@@ -311,16 +321,16 @@ export class GrowthSubscriptionResolver {
   })
   recomputeProgress(
     @Root() event: RecomputeProgressEvent,
-    @Arg('filter', () => RecomputeProgressFilter, { description: 'A job id or a batch id.' }) filter: RecomputeProgressFilter,
+    @Arg('filter', () => RecomputeProgressFilter, { description: 'A job id or a batch id (at least one; refused at subscribe time otherwise).' })
+    _filter: RecomputeProgressFilter,
     @Ctx() ctx: GraphQLContext,
   ): Promise<RecomputeJob> {
-    if (!filter.jobId && !filter.batchId) throw new GraphQLError('Pass filter.jobId or filter.batchId', { extensions: { code: 'BAD_USER_INPUT' } });
     refreshForEvent(ctx);
     return ctx.loaders.required(RecomputeJob, event.jobId);
   }
 
   @Subscription(() => BatchUpdate, {
-    topics: 'BATCH_UPDATED',
+    topics: ({ args }) => (subscriptionId('Batch', args.batchId as string, 'batchId'), 'BATCH_UPDATED'),
     filter: ({ payload, args }: { payload: BatchUpdatedEvent; args: { batchId: string } }) =>
       decodeIdOf('Batch', args.batchId) === payload.batchId,
     description: 'Changes to a batch after commit: operational writes (INPUT) and recomputed daily states (DAILY_STATE).',

@@ -21,6 +21,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Role } from '../../graphql/auth.js';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import { decodeIdOf, toGlobalId } from '../../graphql/common/global-id.js';
+import { refreshForEvent, subscriptionId } from '../../graphql/common/subscriptions.js';
 import { paginate, sqlIn, sqlPaginate, type SqlFragment } from '../../graphql/common/keyset.js';
 import { BigIntScalar, DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
 import { SortDirection } from '../../graphql/common/sort.js';
@@ -428,7 +429,7 @@ export class SeedRunResolver {
   }
 
   @Subscription(() => SeedRunType, {
-    topics: 'SEED_RUN_PROGRESS',
+    topics: ({ args }) => (subscriptionId('SeedRun', args.seedRunId as string, 'seedRunId'), 'SEED_RUN_PROGRESS'),
     filter: ({ payload, args }: { payload: SeedRunProgress; args: { seedRunId: string } }) => decodeIdOf('SeedRun', args.seedRunId) === payload.runId,
     description: 'Progress of a run: every phase change and at most every 500 ms, from any process (API or CLI).',
   })
@@ -437,6 +438,7 @@ export class SeedRunResolver {
     @Arg('seedRunId', () => ID, { description: 'Global id of the run.' }) _seedRunId: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<SeedRunType | null> {
+    refreshForEvent(ctx);
     // The snapshot in the event is the newest; the row may be a few hundred milliseconds behind.
     return loadRun(ctx, snapshot.runId).then((run) => run && { ...run, status: snapshot.status, phase: snapshot.phase, progress: snapshot });
   }
