@@ -56,7 +56,7 @@ import {
 import { MortalityEvent } from '../modules/events/mortality.entity.js';
 import { TransferAction } from '../modules/transfer/transfer.entity.js';
 import { authChecker } from './auth.js';
-import { SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
+import { SeedRunBatchResolver, SeedRunClassUtilisationResolver, SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
 import { ContainerQueryResolver } from '../modules/infrastructure/container-query.resolver.js';
 import { AssignmentQueryResolver } from '../modules/assignment/assignment-query.resolver.js';
 import { EventsQueryResolver, HarvestEventResolver } from '../modules/events/events-query.resolver.js';
@@ -195,6 +195,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ...EVENT_VERSION_RESOLVERS,
   ReadingsIngestResolver,
   SeedRunResolver,
+  SeedRunBatchResolver,
+  SeedRunClassUtilisationResolver,
   ContainerQueryResolver,
   AssignmentQueryResolver,
   EventsQueryResolver,

@@ -5,6 +5,7 @@ import {
   Authorized,
   Ctx,
   Field,
+  FieldResolver,
   Float,
   ID,
   InputType,
@@ -17,6 +18,7 @@ import {
   Subscription,
   registerEnumType,
 } from 'type-graphql';
+import { GraphQLError } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Role } from '../../graphql/auth.js';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
@@ -29,11 +31,17 @@ import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { SeedRunError } from '../synthetic/run/coordinator.js';
 import type { SeedRunProgress } from '../synthetic/run/progress.js';
-import { SeedRun, SeedRunPhase, SeedRunStatus } from '../synthetic/seed-run.entity.js';
+import { SeedRun, SeedRunBatchStatus, SeedRunPhase, SeedRunStatus } from '../synthetic/seed-run.entity.js';
+import { batchRowId } from '../synthetic/sim/batch-sim.js';
+import type { ClassUtilisation, RatioStats } from '../synthetic/verify/utilisation.js';
+import { Batch } from '../batch/batch.entity.js';
+import { Geography } from '../infrastructure/geography.entity.js';
+import { seedRunBatchPages, seedRunUtilisation } from './seed-run.loaders.js';
 import type { VerificationReport } from '../synthetic/verify/report.js';
 
 registerEnumType(SeedRunStatus, { name: 'SeedRunStatus', description: 'Lifecycle status of a seed run.' });
 registerEnumType(SeedRunPhase, { name: 'SeedRunPhase', description: 'Phase of a seed run (PLANNING → … → DONE).' });
+registerEnumType(SeedRunBatchStatus, { name: 'SeedRunBatchStatus', description: 'Work-item status of a planned batch of a seed run.' });
 
 export enum SeedProfileName {
   DEMO = 'demo',
@@ -139,6 +147,135 @@ class SeedRunVerificationType {
 
   @Field(() => [VerificationCheckType], { description: 'The checks.' })
   checks!: VerificationCheckType[];
+}
+
+@ObjectType('SeedRunBatch', { description: 'One planned batch of a seed run: the work item a worker claims (synthetic-farm.md §6.1).' })
+class SeedRunBatchType {
+  @Field(() => Int, { description: 'Chronological global index of the batch in the run (synthetic-farm.md §5.1).' })
+  batchKey!: number;
+
+  @Field(() => String, { description: 'Batch number the generated batch gets.' })
+  batchNumber!: string;
+
+  @Field(() => SeedRunBatchStatus, { description: 'PLANNED, CLAIMED, DONE or FAILED.' })
+  status!: SeedRunBatchStatus;
+
+  @Field(() => Int, { description: 'Attempts so far (claims, including retries after a failure or interruption).' })
+  attempt!: number;
+
+  @Field(() => BigIntScalar, { description: 'Estimated rows (synthetic-farm.md §4.3), the claim order’s balancing key.' })
+  estRows!: number;
+
+  @Field(() => BigIntScalar, { nullable: true, description: 'Rows written when the batch was done; null before.' })
+  rowsWritten!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'SHA-256 over the batch’s COPY streams (hex); null until done.' })
+  batchHash!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Worker that claimed the batch last.' })
+  claimedBy!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Last heartbeat of the claiming worker.' })
+  heartbeatAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Error of the last failed attempt.' })
+  error!: string | null;
+
+  @Field(() => GraphQLJSON, { description: 'The batch plan (geography, dates, containers, targets, estimates).' })
+  plan!: unknown;
+
+  /** The owning run, for the `batch` relation. */
+  runId!: number;
+}
+
+const SeedRunBatchConnection = connectionOf('SeedRunBatch', SeedRunBatchType, 'A page of the planned batches of a seed run, by batch key.');
+
+@ObjectType('SeedRunUtilisationStats', { description: 'Mean, p95 and max of a daily ratio over the window, in % (1 dp).' })
+class RatioStatsType {
+  @Field(() => Float, { description: 'Mean of the daily values, %.' })
+  meanPct!: number;
+
+  @Field(() => Float, { description: '95th percentile (nearest rank below) of the daily values, %.' })
+  p95Pct!: number;
+
+  @Field(() => Float, { description: 'Largest daily value, %.' })
+  maxPct!: number;
+}
+
+@ObjectType('SeedRunClassUtilisation', { description: 'Utilisation of one geography’s holding containers of one class over the window.' })
+class ClassUtilisationType {
+  /** For the `geography` relation. */
+  geographyId!: number;
+
+  @Field(() => String, { description: 'Geography code (as `geography.code`).' })
+  geographyCode!: string;
+
+  @Field(() => String, { description: 'Container class: the container type code (tray, fry, parr, smolt, post-smolt tank, ring).' })
+  containerClass!: string;
+
+  @Field(() => DateScalar, { description: 'First day of the window with figures.' })
+  firstDate!: string;
+
+  @Field(() => DateScalar, { description: 'Last day of the window with figures.' })
+  lastDate!: string;
+
+  @Field(() => Int, { description: 'Days the statistics are over.' })
+  days!: number;
+
+  @Field(() => RatioStatsType, { description: 'Occupancy: occupied ÷ holding containers.' })
+  occupancy!: RatioStats;
+
+  @Field(() => RatioStatsType, { description: 'Biomass ratio: Σ biomass ÷ Σ max biomass of the class’s containers.' })
+  biomassRatio!: RatioStats;
+}
+
+@ObjectType('SeedRunUtilisation', {
+  description: 'Instantaneous utilisation of a seed run over a window of its last days (synthetic-farm.md §5.4); the figures of verification check V8 (`measured.classes`).',
+})
+class SeedRunUtilisationType {
+  @Field(() => Int, { description: 'Window length, days (ending on the run’s today).' })
+  windowDays!: number;
+
+  @Field(() => DateScalar, { nullable: true, description: 'First day of the window with figures; null when there are none.' })
+  firstDate!: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Last day of the window with figures; null when there are none.' })
+  lastDate!: string | null;
+
+  @Field(() => [ClassUtilisationType], { description: 'Per geography and container class, by geography code and class.' })
+  classes!: ClassUtilisation[];
+}
+
+@Resolver(() => SeedRunBatchType)
+export class SeedRunBatchResolver {
+  @FieldResolver(() => Batch, { nullable: true, description: 'The generated batch; null until the batch has been written (or after a wipe).' })
+  async batch(@Root() item: SeedRunBatchType, @Ctx() ctx: GraphQLContext): Promise<Batch | null> {
+    const batch = await ctx.loaders.byId(Batch).load(batchRowId(item.batchKey, 0));
+    // Ids derive from the batch key: a later run's batch may hold the same id.
+    // Read-only rows carry a many-to-one as an `{ id }` stub, even one mapped to its primary key.
+    const owner = batch?.seedRunId as unknown as { id: number } | number | null | undefined;
+    return batch && (typeof owner === 'object' ? owner?.id : owner) === item.runId ? batch : null;
+  }
+}
+
+@Resolver(() => ClassUtilisationType)
+export class SeedRunClassUtilisationResolver {
+  @FieldResolver(() => Geography, { description: 'The geography.' })
+  geography(@Root() item: ClassUtilisation, @Ctx() ctx: GraphQLContext): Promise<Geography> {
+    return ctx.loaders.required(Geography, item.geographyId);
+  }
+}
+
+@ArgsType()
+class SeedRunBatchesArgs {
+  @Field(() => Int, { nullable: true, description: `Page size (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.maxEntities}).` })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts (`pageInfo.endCursor`).' })
+  after?: string;
+
+  @Field(() => [SeedRunBatchStatus], { nullable: true, description: 'Only these statuses.' })
+  statuses?: SeedRunBatchStatus[];
 }
 
 /** The GraphQL view of a seed run row. */
@@ -344,6 +481,34 @@ export class SeedRunResolver {
         )
       : await paginate(ctx.em, SeedRun, statuses ? { status: { $in: statuses } } : {}, [{ property: 'id', direction: SortDirection.DESC, read: (run) => run.id }], first, args.after);
     return new SeedRunConnection({ ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toType(edge.node) })) });
+  }
+
+  @FieldResolver(() => SeedRunBatchConnection, { description: 'The planned batches of the run (its work items), by batch key.' })
+  async batches(@Root() run: SeedRunType, @Args(() => SeedRunBatchesArgs) args: SeedRunBatchesArgs, @Ctx() ctx: GraphQLContext) {
+    const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
+    const runId = decodeIdOf('SeedRun', run.id)!;
+    const statuses = args.statuses ? [...new Set(args.statuses)].sort() : null;
+    const page = await seedRunBatchPages(ctx.loaders).load({ runId, first, after: args.after ?? null, statuses });
+    return new SeedRunBatchConnection(page as unknown as ConstructorParameters<typeof SeedRunBatchConnection>[0]);
+  }
+
+  @FieldResolver(() => SeedRunUtilisationType, {
+    description:
+      'Mean, p95 and max occupancy and biomass ratio per geography and container class over the run’s last `windowDays` days (synthetic-farm.md §5.4; the same computation as verification check V8).',
+  })
+  async utilisation(
+    @Root() run: SeedRunType,
+    @Arg('windowDays', () => Int, { defaultValue: 365, description: 'Window length in days, ending on the run’s today (1–3660).' }) windowDays: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SeedRunUtilisationType> {
+    if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 3660) {
+      throw new GraphQLError(`\`windowDays\` must be between 1 and 3660, got ${windowDays}`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'windowDays' } });
+    }
+    const runId = decodeIdOf('SeedRun', run.id)!;
+    const classes = await seedRunUtilisation(ctx.loaders).load({ runId, windowDays });
+    const firstDates = classes.map((c) => c.firstDate).sort();
+    const lastDates = classes.map((c) => c.lastDate).sort();
+    return { windowDays, firstDate: firstDates[0] ?? null, lastDate: lastDates.at(-1) ?? null, classes };
   }
 
   @Query(() => SeedRunVerificationType, { nullable: true, description: 'The last stored verification report of a run.' })

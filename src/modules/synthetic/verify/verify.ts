@@ -27,6 +27,7 @@ import {
   type Profile,
 } from '../sim/index.js';
 import type { CheckName, JsonValue, VerificationCheck, VerificationReport } from './report.js';
+import { classUtilisation, loadUtilisationDays, utilisationStats } from './utilisation.js';
 
 export interface VerifyOptions {
   /** Recompute every batch with the engine (V9) and the content hash from the database rows (V12). */
@@ -577,43 +578,30 @@ async function checkCapacity(ctx: Context): Promise<CheckResult> {
 async function checkUtilisation(ctx: Context): Promise<CheckResult> {
   const window = ctx.profile.utilisation.windowDays;
   const seaClass = ctx.profile.stages[ctx.profile.stages.length - 1]!.containerTypeCode;
-  const rows = await rowsOf<{ code: string; grp: string; date: string; containers: number; occupied: number; biomass_kg: number; max_biomass_kg: number }>(
-    ctx,
-    `select g.code, case when u.container_class = $3 then 'rings' else 'freshwater' end as grp, u.date,
-            sum(u.containers)::int as containers, sum(u.occupied)::int as occupied,
-            sum(u.biomass_kg)::float8 as biomass_kg, sum(u.max_biomass_kg)::float8 as max_biomass_kg
-       from seed_utilisation_daily u join geography g on g.id = u.geography_id
-      where u.seed_run_id = $1 and u.date > $2::date - $4::int
-      group by 1, 2, 3 order by 1, 2, 3`,
-    [ctx.run.id, ctx.today, seaClass, window],
-  );
+  // The same statistics as SeedRun.utilisation (./utilisation.ts): per geography and freshwater / rings for the
+  // profile bands, and per geography and container class.
+  const rows = await loadUtilisationDays((sql, params) => rowsOf(ctx, sql, params), [ctx.run.id], window);
   const overFull = await rowsOf<{ code: string; container_class: string; date: string }>(
     ctx,
     `select g.code, u.container_class, u.date from seed_utilisation_daily u join geography g on g.id = u.geography_id
       where u.seed_run_id = $1 and (u.occupied > u.containers or u.biomass_kg > u.max_biomass_kg) limit 1`,
     [ctx.run.id],
   );
-  const groups = new Map<string, { occupancy: number[]; biomass: number[] }>();
-  for (const row of rows) {
-    const key = `${row.code}/${row.grp}`;
-    const group = groups.get(key) ?? { occupancy: [], biomass: [] };
-    groups.set(key, group);
-    group.occupancy.push(row.containers > 0 ? row.occupied / row.containers : 0);
-    group.biomass.push(row.max_biomass_kg > 0 ? row.biomass_kg / row.max_biomass_kg : 0);
-  }
-  const stats = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mean = values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-    return { meanPct: round(mean * 100, 1), p95Pct: round((sorted[Math.floor(0.95 * (sorted.length - 1))] ?? 0) * 100, 1), maxPct: round((sorted[sorted.length - 1] ?? 0) * 100, 1) };
-  };
+  const groups = utilisationStats(rows, (row) => `${row.geographyCode}/${row.containerClass === seaClass ? 'rings' : 'freshwater'}`);
   const measured: Record<string, JsonValue> = {};
   const outside: string[] = [];
   for (const [key, group] of groups) {
-    const occupancy = stats(group.occupancy);
-    measured[key] = { occupancy, biomassRatio: stats(group.biomass) };
+    const occupancy = group.occupancy;
+    measured[key] = { occupancy: { ...occupancy }, biomassRatio: { ...group.biomassRatio } };
     const band = key.endsWith('/rings') ? ctx.profile.utilisation.ringBandPct : ctx.profile.utilisation.freshwaterBandPct;
     if (occupancy.meanPct < band.min || occupancy.meanPct > band.max) outside.push(`${key} mean occupancy ${occupancy.meanPct} % outside ${band.min}–${band.max} %`);
   }
+  measured.classes = Object.fromEntries(
+    classUtilisation(rows).map((group) => [
+      `${group.geographyCode}/${group.containerClass}`,
+      { firstDate: group.firstDate, lastDate: group.lastDate, days: group.days, occupancy: { ...group.occupancy }, biomassRatio: { ...group.biomassRatio } },
+    ]),
+  );
   const expected = { windowDays: window, freshwaterBandPct: ctx.profile.utilisation.freshwaterBandPct, ringBandPct: ctx.profile.utilisation.ringBandPct, maxPct: 100 };
   if (rows.length === 0) return fail(measured, expected, 'seed_utilisation_daily has no rows for this run');
   if (overFull[0]) return fail(measured, expected, `${overFull[0].code} ${overFull[0].container_class} on ${overFull[0].date} exceeds 100 %`);
