@@ -5,14 +5,45 @@ import { roundHalfEven } from '../growth/engine/index.js';
 import type { ContainerOccupancy, InfrastructureSummary } from './analytics.types.js';
 
 /** A part of the farm a summary can be asked for. */
-export type Scope = 'geography' | 'area' | 'station' | 'hall';
+export type Scope = 'geography' | 'area' | 'station' | 'hall' | 'areaGroup';
 
-const SCOPE_COLUMN: Record<Scope, string> = {
+const SCOPE_COLUMN: Record<Exclude<Scope, 'areaGroup'>, string> = {
   geography: 'coalesce(st.geography_id, ar.geography_id)',
   area: 'c.area_id',
   station: 'h.station_id',
   hall: 'c.hall_id',
 };
+
+const SUMMARY_COLUMNS = `count(*)::int as containers, count(d.container_id)::int as occupied,
+                        sum(c.max_biomass_kg) as capacity_kg, coalesce(sum(d.biomass_kg), 0) as biomass_kg,
+                        coalesce(sum(d.population), 0) as population, coalesce(sum(d.population * d.avg_weight_g), 0) as weighted_g`;
+
+/**
+ * The summary statement of a scope kind over the ids given (`?` placeholders, in order: the ids, then the day).
+ * An area group covers the areas of its whole subtree (areas hang on leaf groups), walked by a recursive CTE.
+ */
+function summarySql(scope: Scope, ids: readonly number[]): string {
+  const list = ids.map(() => '?').join(',');
+  const stock = `left join daily_assignment_state d on d.container_id = c.id and d.date = ? and d.population > 0
+                  where c.hierarchy_role = 'HOLDING' and c.active`;
+  if (scope === 'areaGroup') {
+    return `with recursive g(scope_id, id) as (
+               select id, id from area_group where id in (${list})
+               union -- not "union all": each (scope, group) pair once, even if the tree were broken into a cycle
+               select g.scope_id, child.id from area_group child join g on child.parent_id = g.id)
+            select g.scope_id, ${SUMMARY_COLUMNS}
+              from g join area ar on ar.area_group_id = g.id join container c on c.area_id = ar.id
+              ${stock}
+             group by 1`;
+  }
+  return `select ${SCOPE_COLUMN[scope]} as scope_id, ${SUMMARY_COLUMNS}
+            from container c
+            left join hall h on h.id = c.hall_id
+            left join freshwater_station st on st.id = h.station_id
+            left join area ar on ar.id = c.area_id
+            ${stock} and ${SCOPE_COLUMN[scope]} in (${list})
+           group by 1`;
+}
 
 const pct = (part: number, whole: number) => (whole > 0 ? roundHalfEven((100 * part) / whole, 2) : null);
 
@@ -58,7 +89,7 @@ export const analyticsLoaders = {
     ),
 
   /**
-   * Standing stock against capacity per scope (geography, area, station or hall) on a day: one statement per
+   * Standing stock against capacity per scope (geography, area group, area, station or hall) on a day: one statement per
    * scope kind and day over the active holding containers and that day's daily states.
    */
   summaryByScope: (l: Loaders, scope: Scope) =>
@@ -73,17 +104,8 @@ export const analyticsLoaders = {
               const rows = await l.em.execute<
                 Array<{ scope_id: number; containers: number; occupied: number; capacity_kg: number; biomass_kg: number; population: number; weighted_g: number }>
               >(
-                `select ${SCOPE_COLUMN[scope]} as scope_id, count(*)::int as containers, count(d.container_id)::int as occupied,
-                        sum(c.max_biomass_kg) as capacity_kg, coalesce(sum(d.biomass_kg), 0) as biomass_kg,
-                        coalesce(sum(d.population), 0) as population, coalesce(sum(d.population * d.avg_weight_g), 0) as weighted_g
-                   from container c
-                   left join hall h on h.id = c.hall_id
-                   left join freshwater_station st on st.id = h.station_id
-                   left join area ar on ar.id = c.area_id
-                   left join daily_assignment_state d on d.container_id = c.id and d.date = ? and d.population > 0
-                  where c.hierarchy_role = 'HOLDING' and c.active and ${SCOPE_COLUMN[scope]} in (${ids.map(() => '?').join(',')})
-                  group by 1`,
-                [asOf, ...ids],
+                summarySql(scope, ids),
+                scope === 'areaGroup' ? [...ids, asOf] : [asOf, ...ids],
                 'all',
                 l.em.getLoggerContext(),
               );

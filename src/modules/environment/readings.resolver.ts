@@ -1,39 +1,15 @@
 import DataLoader from 'dataloader';
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
+import { Arg, Ctx, Field, FieldResolver, Float, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { DateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
-import { DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
+import { DateTimeScalar } from '../../graphql/common/scalars.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { diffDays, fromDayIndex, isoWeekStart, monthBounds, toDayIndex } from '../../shared/dates.js';
 import { TimeBucket } from '../enums.js';
 import { Container } from '../infrastructure/container.entity.js';
+import { assertSeriesRange, ReadingBucket, readingLoaders, SERIES_SPAN_RULE } from './readings.loaders.js';
 
 /** How far back `latestReadings` looks, so the query stays inside a few monthly partitions. */
 const LATEST_READING_WINDOW_DAYS = 31;
-/** A series request spans at most this many days whatever the bucket. */
-const MAX_SERIES_DAYS = 3_660;
-
-@ObjectType({ description: 'Sensor readings of one parameter aggregated over a bucket (from the daily aggregates).' })
-class ReadingBucket {
-  @Field(() => DateScalar, { description: 'First day of the bucket (cut to the range).' })
-  bucketStart!: string;
-
-  @Field(() => DateScalar, { description: 'Last day of the bucket (cut to the range).' })
-  bucketEnd!: string;
-
-  @Field(() => Float, { description: 'Mean of the readings (weighted by their count per day).' })
-  avgValue!: number;
-
-  @Field(() => Float, { description: 'Lowest reading.' })
-  minValue!: number;
-
-  @Field(() => Float, { description: 'Highest reading.' })
-  maxValue!: number;
-
-  @Field(() => Int, { description: 'Readings in the bucket.' })
-  readingCount!: number;
-}
 
 @ObjectType({ description: 'The most recent reading of one parameter in a container.' })
 class LatestReading {
@@ -50,16 +26,10 @@ class LatestReading {
   readingTime!: Date;
 }
 
-/** Calendar bucket start of a day index: the day, its ISO week's Monday, or the 1st of its month. */
-function bucketStartOf(dayIndex: number, bucket: TimeBucket): number {
-  if (bucket === TimeBucket.DAY) return dayIndex;
-  return bucket === TimeBucket.WEEK ? isoWeekStart(dayIndex) : monthBounds(dayIndex).start;
-}
-
 @Resolver()
 export class ReadingSeriesResolver {
   @Query(() => [ReadingBucket], {
-    description: 'Readings of one parameter in one container, by day, ISO week or month (from environmental_daily; at most 3,660 days).',
+    description: `Readings of one parameter in one container, by day, ISO week or month (from environmental_daily); ${SERIES_SPAN_RULE}.`,
   })
   async readingSeries(
     @Arg('containerId', () => ID, { description: 'Global id of the container.' }) containerId: string,
@@ -68,48 +38,29 @@ export class ReadingSeriesResolver {
     @Arg('bucket', () => TimeBucket, { defaultValue: TimeBucket.DAY, description: 'Bucket size.' }) bucket: TimeBucket,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ReadingBucket[]> {
-    assertDateRange(range, 'range');
-    if (diffDays(range.to, range.from) + 1 > MAX_SERIES_DAYS) {
-      throw new GraphQLError(`\`range\` spans at most ${MAX_SERIES_DAYS} days`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'range' } });
-    }
+    assertSeriesRange(range, 'range', bucket);
     const id = decodeIdOf('Container', containerId);
     if (id == null) return [];
-    const days = await ctx.em.execute<Array<{ date: string; avg_value: number; min_value: number; max_value: number; reading_count: number }>>(
-      `select d.date, d.avg_value, d.min_value, d.max_value, d.reading_count
-         from environmental_daily d join environmental_parameter p on p.id = d.parameter_id
-        where d.container_id = ? and p.code = ? and d.date between ? and ? order by d.date`,
-      [id, parameterCode, range.from, range.to],
-      'all',
-      ctx.em.getLoggerContext(),
-    );
-    const buckets = new Map<number, ReadingBucket & { sum: number }>();
-    for (const day of days) {
-      const start = Math.max(bucketStartOf(toDayIndex(day.date), bucket), toDayIndex(range.from));
-      const current = buckets.get(start);
-      if (!current) {
-        buckets.set(start, {
-          bucketStart: fromDayIndex(start),
-          bucketEnd: day.date,
-          avgValue: 0,
-          minValue: day.min_value,
-          maxValue: day.max_value,
-          readingCount: day.reading_count,
-          sum: day.avg_value * day.reading_count,
-        });
-      } else {
-        current.bucketEnd = day.date;
-        current.minValue = Math.min(current.minValue, day.min_value);
-        current.maxValue = Math.max(current.maxValue, day.max_value);
-        current.readingCount += day.reading_count;
-        current.sum += day.avg_value * day.reading_count;
-      }
-    }
-    return [...buckets.values()].map(({ sum, ...b }) => ({ ...b, avgValue: Math.round((sum / b.readingCount) * 10_000) / 10_000 }));
+    return readingLoaders.readingSeriesByContainer(ctx.loaders).load({ containerId: id, parameterCode, from: range.from, to: range.to, bucket });
   }
 }
 
 @Resolver(() => Container)
 export class ContainerReadingsResolver {
+  @FieldResolver(() => [ReadingBucket], {
+    description: `Readings of one parameter in the container, by day, ISO week or month: the buckets of \`readingSeries\`; ${SERIES_SPAN_RULE}.`,
+  })
+  readings(
+    @Root() container: Container,
+    @Arg('parameterCode', () => String, { description: 'Parameter code, e.g. TEMPERATURE.' }) parameterCode: string,
+    @Arg('range', () => DateRange, { description: 'Inclusive days.' }) range: DateRange,
+    @Arg('bucket', () => TimeBucket, { defaultValue: TimeBucket.DAY, description: 'Bucket size.' }) bucket: TimeBucket,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ReadingBucket[]> {
+    assertSeriesRange(range, 'range', bucket);
+    return readingLoaders.readingSeriesByContainer(ctx.loaders).load({ containerId: container.id, parameterCode, from: range.from, to: range.to, bucket });
+  }
+
   @FieldResolver(() => [LatestReading], {
     description: `Latest reading per parameter in the last ${LATEST_READING_WINDOW_DAYS} days (all parameters, or the codes given).`,
   })

@@ -7,13 +7,14 @@ import { SortDirection } from '../../graphql/common/sort.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { todayUtc } from '../../shared/dates.js';
 import { decodeIds } from '../batch/batch.resolver.js';
-import { ContainerCategory, ContainerHierarchyRole } from '../enums.js';
+import { ContainerHierarchyRole } from '../enums.js';
+import { ContainerAttributeFilter, containerAttributeWhere } from './container-filter.inputs.js';
 import { Container } from './container.entity.js';
 
 export const ContainerConnection = connectionOf('Container', Container, 'A page of containers.');
 
 @InputType({ description: 'Filters for `containers`; all given conditions must hold.' })
-class ContainerFilter {
+class ContainerFilter extends ContainerAttributeFilter {
   @Field(() => [ID], { nullable: true, description: 'Containers in these halls.' })
   hallIds?: string[];
 
@@ -25,12 +26,6 @@ class ContainerFilter {
 
   @Field(() => [ID], { nullable: true, description: 'Containers in these geographies.' })
   geographyIds?: string[];
-
-  @Field(() => [ContainerCategory], { nullable: true, description: 'Only these categories.' })
-  categories?: ContainerCategory[];
-
-  @Field(() => Boolean, { nullable: true, description: 'Only active (true) or inactive (false) containers.' })
-  active?: boolean;
 
   @Field(() => DateScalar, { nullable: true, description: 'Day for `occupied` and for sorting by UTILISATION_PCT (default today, UTC).' })
   on?: string;
@@ -126,8 +121,7 @@ export class ContainerQueryResolver {
       const ids = decodeIds('Geography', f.geographyIds, 'filter.geographyIds');
       where.push({ $or: [{ area: { geography: { $in: ids } } }, { hall: { station: { geography: { $in: ids } } } }] });
     }
-    if (f.categories) where.push({ containerType: { category: { $in: f.categories } } });
-    if (f.active != null) where.push({ active: f.active });
+    where.push(...containerAttributeWhere(f));
     const day = f.on ?? todayUtc();
     if (f.occupied != null) {
       // Occupancy on a day is the half-open interval [assignment_date, departure_date) containing it.

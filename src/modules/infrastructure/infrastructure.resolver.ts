@@ -1,13 +1,24 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { refId } from '../../graphql/common/loader-helpers.js';
+import { DateScalar } from '../../graphql/common/scalars.js';
+import { todayUtc } from '../../shared/dates.js';
+import { analyticsLoaders } from '../analytics/analytics.loaders.js';
+import { InfrastructureSummary } from '../analytics/analytics.types.js';
+import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { EnvironmentalParameter } from '../environment/environmental-parameter.entity.js';
+import { EnvironmentalReading } from '../environment/environmental-reading.entity.js';
+import { readingLoaders } from '../environment/readings.loaders.js';
 import { Area } from './area.entity.js';
 import { Container, ContainerType, Sensor } from './container.entity.js';
 import { FreshwaterStation, Hall } from './freshwater-station.entity.js';
 import { AreaGroup, Geography } from './geography.entity.js';
+import { ContainerAttributeFilter } from './container-filter.inputs.js';
 import { infrastructureLoaders as L } from './infrastructure.loaders.js';
+
+const containerFilterArg = { nullable: true, description: 'Conditions the containers must meet; default all.' } as const;
 
 /** Loads a ManyToOne reference through the entity's byId loader (null-safe). */
 async function loadRef<T extends { id: number }>(
@@ -55,9 +66,25 @@ export class AreaGroupResolver {
     return loadRef(ctx, AreaGroup, group.parent);
   }
 
-  @FieldResolver(() => [AreaGroup], { description: 'Child groups, by name.' })
+  @FieldResolver(() => [AreaGroup], { description: 'Child groups, by name.', deprecationReason: 'Use areaGroups' })
   children(@Root() group: AreaGroup, @Ctx() ctx: GraphQLContext): Promise<AreaGroup[]> {
     return L.areaGroupsByParent(ctx.loaders).load(group.id);
+  }
+
+  @FieldResolver(() => [AreaGroup], { description: 'Child groups, by name (walk their `areaGroups` for the tree).' })
+  areaGroups(@Root() group: AreaGroup, @Ctx() ctx: GraphQLContext): Promise<AreaGroup[]> {
+    return L.areaGroupsByParent(ctx.loaders).load(group.id);
+  }
+
+  @FieldResolver(() => InfrastructureSummary, {
+    description: 'Standing stock and capacity on a day of the sea areas in the group and all its descendant groups.',
+  })
+  summary(
+    @Root() group: AreaGroup,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Day to look at; default today (UTC).' }) asOf: string | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<InfrastructureSummary> {
+    return analyticsLoaders.summaryByScope(ctx.loaders, 'areaGroup').load({ id: group.id, asOf: asOf ?? todayUtc() });
   }
 
   @FieldResolver(() => [Area], { description: 'Areas hanging directly on this group (leaf groups), by name.' })
@@ -79,8 +106,12 @@ export class AreaResolver {
   }
 
   @FieldResolver(() => [Container], { description: 'Rings of the area, by name.' })
-  containers(@Root() area: Area, @Ctx() ctx: GraphQLContext): Promise<Container[]> {
-    return L.containersByArea(ctx.loaders).load(area.id);
+  containers(
+    @Root() area: Area,
+    @Arg('filter', () => ContainerAttributeFilter, containerFilterArg) filter: ContainerAttributeFilter | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Container[]> {
+    return L.containersByArea(ctx.loaders).load({ placeId: area.id, filter });
   }
 }
 
@@ -105,8 +136,12 @@ export class HallResolver {
   }
 
   @FieldResolver(() => [Container], { description: 'Tanks, trays and racks of the hall, by name.' })
-  containers(@Root() hall: Hall, @Ctx() ctx: GraphQLContext): Promise<Container[]> {
-    return L.containersByHall(ctx.loaders).load(hall.id);
+  containers(
+    @Root() hall: Hall,
+    @Arg('filter', () => ContainerAttributeFilter, containerFilterArg) filter: ContainerAttributeFilter | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Container[]> {
+    return L.containersByHall(ctx.loaders).load({ placeId: hall.id, filter });
   }
 }
 
@@ -115,6 +150,11 @@ export class ContainerTypeResolver {
   @Query(() => [ContainerType], { description: 'All container types, by code.' })
   containerTypes(@Ctx() ctx: GraphQLContext): Promise<ContainerType[]> {
     return ctx.em.find(ContainerType, {}, { orderBy: { code: 'asc' } });
+  }
+
+  @FieldResolver(() => [Container], { description: 'Containers of this type, by name.' })
+  containers(@Root() type: ContainerType, @Ctx() ctx: GraphQLContext): Promise<Container[]> {
+    return L.containersByType(ctx.loaders).load(type.id);
   }
 }
 
@@ -155,6 +195,18 @@ export class ContainerResolver {
   sensors(@Root() container: Container, @Ctx() ctx: GraphQLContext): Promise<Sensor[]> {
     return L.sensorsByContainer(ctx.loaders).load(container.id);
   }
+
+  @FieldResolver(() => [BatchContainerAssignment], {
+    description: 'Batch assignments in the container whose interval [arrival, departure) overlaps the range (all without one), by arrival date.',
+  })
+  assignments(
+    @Root() container: Container,
+    @Arg('range', () => DateRange, { nullable: true, description: 'Inclusive days; default all time.' }) range: DateRange | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<BatchContainerAssignment[]> {
+    assertDateRange(range, 'range');
+    return L.assignmentsByContainer(ctx.loaders).load({ containerId: container.id, from: range?.from, to: range?.to });
+  }
 }
 
 @Resolver(() => Sensor)
@@ -167,6 +219,13 @@ export class SensorResolver {
   @FieldResolver(() => EnvironmentalParameter, { description: 'Parameter the sensor measures.' })
   async parameter(@Root() sensor: Sensor, @Ctx() ctx: GraphQLContext): Promise<EnvironmentalParameter> {
     return (await loadRef(ctx, EnvironmentalParameter, sensor.parameter))!;
+  }
+
+  @FieldResolver(() => EnvironmentalReading, { nullable: true, description: 'The newest reading the sensor took; null before its first.' })
+  latestReading(@Root() sensor: Sensor, @Ctx() ctx: GraphQLContext): Promise<EnvironmentalReading | null> {
+    return readingLoaders
+      .latestReadingBySensor(ctx.loaders)
+      .load({ sensorId: sensor.id, containerId: sensor.container.id, parameterId: sensor.parameter.id });
   }
 }
 
