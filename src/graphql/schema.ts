@@ -5,7 +5,7 @@ import { AssignmentResolver } from '../modules/assignment/assignment.resolver.js
 import { BatchContainerAssignment } from '../modules/assignment/assignment.entity.js';
 import { Batch, BatchCreation } from '../modules/batch/batch.entity.js';
 import { BatchPlacement } from '../modules/batch/batch-placement.entity.js';
-import { BatchPlacementResolver, BatchResolver } from '../modules/batch/batch.resolver.js';
+import { BatchCreationResolver, BatchPlacementResolver, BatchResolver } from '../modules/batch/batch.resolver.js';
 import { Area } from '../modules/infrastructure/area.entity.js';
 import { Container, ContainerType, Sensor } from '../modules/infrastructure/container.entity.js';
 import { FreshwaterStation, Hall } from '../modules/infrastructure/freshwater-station.entity.js';
@@ -41,6 +41,7 @@ import {
   GrowthSampleResolver,
   LiceCountResolver,
   MortalityEventResolver,
+  MortalityReportResolver,
   TransferActionResolver,
   TreatmentResolver,
 } from '../modules/events/events.resolver.js';
@@ -56,7 +57,7 @@ import {
 import { MortalityEvent } from '../modules/events/mortality.entity.js';
 import { TransferAction } from '../modules/transfer/transfer.entity.js';
 import { authChecker } from './auth.js';
-import { SeedRunBatchResolver, SeedRunClassUtilisationResolver, SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
+import { BatchSeedRunResolver, SeedRunBatchResolver, SeedRunClassUtilisationResolver, SeedRunResolver } from '../modules/runs/seed-run.resolver.js';
 import { ContainerQueryResolver } from '../modules/infrastructure/container-query.resolver.js';
 import { AssignmentQueryResolver } from '../modules/assignment/assignment-query.resolver.js';
 import { EventsQueryResolver, HarvestEventResolver } from '../modules/events/events-query.resolver.js';
@@ -153,6 +154,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   LifecycleStageResolver,
   BatchResolver,
   BatchPlacementResolver,
+  BatchCreationResolver,
   AssignmentResolver,
   AssignmentGrowthResolver,
   BatchGrowthResolver,
@@ -166,6 +168,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   AssignmentEventsResolver,
   GrowthSampleResolver,
   MortalityEventResolver,
+  MortalityReportResolver,
   TransferActionResolver,
   GeographySummaryResolver,
   AreaSummaryResolver,
@@ -196,6 +199,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ReadingsIngestResolver,
   SeedRunResolver,
   SeedRunBatchResolver,
+  BatchSeedRunResolver,
   SeedRunClassUtilisationResolver,
   ContainerQueryResolver,
   AssignmentQueryResolver,

@@ -2,6 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Extensions, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { refId } from '../../graphql/common/loader-helpers.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
@@ -199,6 +200,8 @@ export class BatchResolver {
     return ctx.loaders.required(Species, batch.species.id);
   }
 
+  // An id rather than the run: the SeedRun view is built by a mapper private to the runs module, and a page of
+  // generated batches usually shares one run, which `node(id)` / `seedRun(id)` then loads once.
   @FieldResolver(() => BatchCreation, { nullable: true, description: 'The egg delivery that created the batch.' })
   creation(@Root() batch: Batch, @Ctx() ctx: GraphQLContext): Promise<BatchCreation | null> {
     return batchLoaders.creationByBatch(ctx.loaders).load(batch.id);
@@ -243,6 +246,25 @@ export class BatchPlacementResolver {
   @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment the fish were placed into.' })
   assignment(@Root() placement: BatchPlacement, @Ctx() ctx: GraphQLContext): Promise<BatchContainerAssignment> {
     return ctx.loaders.required(BatchContainerAssignment, placement.assignment.id);
+  }
+
+  @FieldResolver(() => Batch, { description: 'Batch the fish joined.' })
+  batch(@Root() placement: BatchPlacement, @Ctx() ctx: GraphQLContext): Promise<Batch> {
+    return ctx.loaders.required(Batch, placement.batch.id);
+  }
+
+  @FieldResolver(() => BatchCreation, { nullable: true, description: 'Egg delivery the placement belongs to; null for a placement outside it (e.g. a later top-up).' })
+  creation(@Root() placement: BatchPlacement, @Ctx() ctx: GraphQLContext): Promise<BatchCreation | null> {
+    const id = refId(placement.creation);
+    return id == null ? Promise.resolve(null) : ctx.loaders.byId(BatchCreation).load(id);
+  }
+}
+
+@Resolver(() => BatchCreation)
+export class BatchCreationResolver {
+  @FieldResolver(() => Batch, { description: 'Batch the delivery created.' })
+  batch(@Root() creation: BatchCreation, @Ctx() ctx: GraphQLContext): Promise<Batch> {
+    return ctx.loaders.required(Batch, creation.batch.id);
   }
 }
 

@@ -1,8 +1,10 @@
-import { Args, ArgsType, Ctx, Extensions, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Extensions, Field, FieldResolver, Float, Int, Resolver, Root } from 'type-graphql';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
+import { Container } from '../infrastructure/container.entity.js';
+import { LiceStage } from '../enums.js';
 import { FeedingEventConnection } from '../feed/feeding-event-query.resolver.js';
 import { FeedingEvent } from '../feed/feeding-event.entity.js';
 import { TransferAction, TransferWorkflow } from '../transfer/transfer.entity.js';
@@ -12,8 +14,8 @@ import { transferFilterWhere } from './transfer-filter.js';
 import { GrowthSample, GrowthSampleFish } from './growth-sample.entity.js';
 import { HarvestEvent } from './harvest.entity.js';
 import { LiceCount, LiceCountEntry } from './lice-count.entity.js';
-import { MortalityEvent } from './mortality.entity.js';
-import { Treatment } from './treatment.entity.js';
+import { MortalityEvent, MortalityReport } from './mortality.entity.js';
+import { Treatment, VaccinationType } from './treatment.entity.js';
 import { childrenLoader, refId } from '../../graphql/common/loader-helpers.js';
 
 export const GrowthSampleConnection = connectionOf('GrowthSample', GrowthSample, 'A page of growth samples, by date.');
@@ -136,11 +138,37 @@ function assignmentOf(ctx: GraphQLContext, event: { assignment: { id: number } }
   return ctx.loaders.required(BatchContainerAssignment, event.assignment.id);
 }
 
+/**
+ * The batch of an event through its assignment: the assignment by its id loader, then the batch by its own, so a
+ * page of events costs one statement for all assignments and one for all batches.
+ */
+function batchOf(ctx: GraphQLContext, event: { assignment: { id: number } }): Promise<Batch> {
+  return assignmentOf(ctx, event).then((assignment) => ctx.loaders.required(Batch, assignment.batch.id));
+}
+
+/** The container of an event through its assignment (two batched loads, as `batchOf`). */
+function containerOf(ctx: GraphQLContext, event: { assignment: { id: number } }): Promise<Container> {
+  return assignmentOf(ctx, event).then((assignment) => ctx.loaders.required(Container, assignment.container.id));
+}
+
+const entriesByLiceCount = (ctx: GraphQLContext) =>
+  ctx.loaders.memoize('entriesByLiceCount', () => childrenLoader(ctx.em, LiceCountEntry, 'liceCount', { liceSpecies: 'asc', liceStage: 'asc' }));
+
 @Resolver(() => GrowthSample)
 export class GrowthSampleResolver {
   @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment sampled.' })
   assignment(@Root() sample: GrowthSample, @Ctx() ctx: GraphQLContext) {
     return assignmentOf(ctx, sample);
+  }
+
+  @FieldResolver(() => Batch, { description: 'Batch sampled (that of the assignment).' })
+  batch(@Root() sample: GrowthSample, @Ctx() ctx: GraphQLContext) {
+    return batchOf(ctx, sample);
+  }
+
+  @FieldResolver(() => Container, { description: 'Container the fish were sampled in (that of the assignment).' })
+  container(@Root() sample: GrowthSample, @Ctx() ctx: GraphQLContext) {
+    return containerOf(ctx, sample);
   }
 
   @FieldResolver(() => [GrowthSampleFish], { description: 'Individual fish, when recorded.' })
@@ -158,6 +186,26 @@ export class MortalityEventResolver {
   assignment(@Root() event: MortalityEvent, @Ctx() ctx: GraphQLContext) {
     return assignmentOf(ctx, event);
   }
+
+  // The event stores its batch, and the composite key (batch_id, assignment_id) makes it the assignment's batch:
+  // loaded directly, in the same tick as the assignment rather than after it.
+  @FieldResolver(() => Batch, { description: 'Batch the dead fish belonged to (that of the assignment).' })
+  batch(@Root() event: MortalityEvent, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.required(Batch, event.batch.id);
+  }
+
+  @FieldResolver(() => Container, { description: 'Container the deaths occurred in (that of the assignment).' })
+  container(@Root() event: MortalityEvent, @Ctx() ctx: GraphQLContext) {
+    return containerOf(ctx, event);
+  }
+}
+
+@Resolver(() => MortalityReport)
+export class MortalityReportResolver {
+  @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment whose deaths of the day are complete.' })
+  assignment(@Root() report: MortalityReport, @Ctx() ctx: GraphQLContext) {
+    return assignmentOf(ctx, report);
+  }
 }
 
 @Resolver(() => Treatment)
@@ -165,6 +213,22 @@ export class TreatmentResolver {
   @FieldResolver(() => BatchContainerAssignment, { description: 'Assignment treated.' })
   assignment(@Root() treatment: Treatment, @Ctx() ctx: GraphQLContext) {
     return assignmentOf(ctx, treatment);
+  }
+
+  @FieldResolver(() => Batch, { description: 'Batch treated (that of the assignment).' })
+  batch(@Root() treatment: Treatment, @Ctx() ctx: GraphQLContext) {
+    return batchOf(ctx, treatment);
+  }
+
+  @FieldResolver(() => Container, { description: 'Container the fish were treated in (that of the assignment).' })
+  container(@Root() treatment: Treatment, @Ctx() ctx: GraphQLContext) {
+    return containerOf(ctx, treatment);
+  }
+
+  @FieldResolver(() => VaccinationType, { nullable: true, description: 'Vaccine given, for a vaccination that records it.' })
+  vaccinationType(@Root() treatment: Treatment, @Ctx() ctx: GraphQLContext): Promise<VaccinationType | null> {
+    const id = refId(treatment.vaccinationType);
+    return id == null ? Promise.resolve(null) : ctx.loaders.byId(VaccinationType).load(id);
   }
 }
 
@@ -175,11 +239,32 @@ export class LiceCountResolver {
     return assignmentOf(ctx, count);
   }
 
+  @FieldResolver(() => Batch, { description: 'Batch whose fish were counted (that of the assignment).' })
+  batch(@Root() count: LiceCount, @Ctx() ctx: GraphQLContext) {
+    return batchOf(ctx, count);
+  }
+
+  @FieldResolver(() => Container, { description: 'Container whose fish were counted (that of the assignment).' })
+  container(@Root() count: LiceCount, @Ctx() ctx: GraphQLContext) {
+    return containerOf(ctx, count);
+  }
+
   @FieldResolver(() => [LiceCountEntry], { description: 'Lice found, by species and stage (zero counts kept).' })
   entries(@Root() count: LiceCount, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders
-      .memoize('entriesByLiceCount', () => childrenLoader(ctx.em, LiceCountEntry, 'liceCount', { liceSpecies: 'asc', liceStage: 'asc' }))
-      .load(count.id);
+    return entriesByLiceCount(ctx).load(count.id);
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      'Adult female lice per fish examined (data-model.md §5): Σ ADULT_FEMALE entries (both lice species) / fishSampled, rounded to 4 decimals; null when the count has no ADULT_FEMALE entry (the stage was not counted).',
+  })
+  async adultFemalesPerFish(@Root() count: LiceCount, @Ctx() ctx: GraphQLContext): Promise<number | null> {
+    // The same loader as `entries`: a page costs one statement for both fields.
+    const adultFemales = (await entriesByLiceCount(ctx).load(count.id)).filter((entry) => entry.liceStage === LiceStage.ADULT_FEMALE);
+    if (adultFemales.length === 0) return null;
+    const total = adultFemales.reduce((sum, entry) => sum + entry.count, 0);
+    return Math.round((total / count.fishSampled) * 10_000) / 10_000;
   }
 }
 

@@ -23,6 +23,8 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Role } from '../../graphql/auth.js';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
 import { decodeIdOf, toGlobalId } from '../../graphql/common/global-id.js';
+import { Node } from '../../graphql/common/node.js';
+import { registerNodeLoader } from '../../graphql/node.resolver.js';
 import { refreshForEvent, subscriptionId } from '../../graphql/common/subscriptions.js';
 import { paginate, sqlIn, sqlPaginate, type SqlFragment } from '../../graphql/common/keyset.js';
 import { BigIntScalar, DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
@@ -31,7 +33,7 @@ import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { SeedRunError } from '../synthetic/run/coordinator.js';
 import type { SeedRunProgress } from '../synthetic/run/progress.js';
-import { SeedRun, SeedRunBatchStatus, SeedRunPhase, SeedRunStatus } from '../synthetic/seed-run.entity.js';
+import { SeedRun as SeedRunRow, SeedRunBatchStatus, SeedRunPhase, SeedRunStatus } from '../synthetic/seed-run.entity.js';
 import { batchRowId } from '../synthetic/sim/batch-sim.js';
 import type { ClassUtilisation, RatioStats } from '../synthetic/verify/utilisation.js';
 import { Batch } from '../batch/batch.entity.js';
@@ -246,15 +248,32 @@ class SeedRunUtilisationType {
   classes!: ClassUtilisation[];
 }
 
+/** Id of a batch's seed run: read-only rows carry the many-to-one as an `{ id }` stub, managed entities as the id. */
+function seedRunIdOf(batch: Batch): number | null {
+  const owner = batch.seedRunId as unknown as { id: number } | number | null | undefined;
+  return typeof owner === 'object' ? (owner?.id ?? null) : (owner ?? null);
+}
+
+@Resolver(() => Batch)
+export class BatchSeedRunResolver {
+  @FieldResolver(() => SeedRun, {
+    nullable: true,
+    description: 'The seed run that generated the batch (cleanup goes by it); null for batches entered through the API.',
+  })
+  async seedRun(@Root() batch: Batch, @Ctx() ctx: GraphQLContext): Promise<SeedRun | null> {
+    const runId = seedRunIdOf(batch);
+    const run = runId == null ? null : await ctx.loaders.byId(SeedRunRow).load(runId);
+    return run ? toSeedRunType(run) : null;
+  }
+}
+
 @Resolver(() => SeedRunBatchType)
 export class SeedRunBatchResolver {
   @FieldResolver(() => Batch, { nullable: true, description: 'The generated batch; null until the batch has been written (or after a wipe).' })
   async batch(@Root() item: SeedRunBatchType, @Ctx() ctx: GraphQLContext): Promise<Batch | null> {
     const batch = await ctx.loaders.byId(Batch).load(batchRowId(item.batchKey, 0));
     // Ids derive from the batch key: a later run's batch may hold the same id.
-    // Read-only rows carry a many-to-one as an `{ id }` stub, even one mapped to its primary key.
-    const owner = batch?.seedRunId as unknown as { id: number } | number | null | undefined;
-    return batch && (typeof owner === 'object' ? owner?.id : owner) === item.runId ? batch : null;
+    return batch && seedRunIdOf(batch) === item.runId ? batch : null;
   }
 }
 
@@ -278,14 +297,41 @@ class SeedRunBatchesArgs {
   statuses?: SeedRunBatchStatus[];
 }
 
-/** The GraphQL view of a seed run row. */
-@ObjectType('SeedRun', { description: 'A reproducible generation of synthetic farm data (profile, PRNG seed, pinned today).' })
-export class SeedRunType {
+/**
+ * The GraphQL view of a seed run row. The class is named like the GraphQL type: `Node` resolves the concrete type
+ * of `node(id)` from the constructor name (the row class is imported as SeedRunRow).
+ */
+@ObjectType('SeedRun', {
+  implements: Node,
+  description: 'A reproducible generation of synthetic farm data (profile, PRNG seed, pinned today).',
+})
+export class SeedRun {
   @Field(() => ID, { description: 'Opaque global id.' })
   id!: string;
 
   @Field(() => String, { description: 'Profile name (demo, standard, full or custom).' })
   profileName!: string;
+
+  @Field(() => GraphQLJSON, { description: 'The resolved, validated profile the generator used (every number of it), as stored.' })
+  profile!: unknown;
+
+  @Field(() => String, { description: 'SHA-256 (hex) of the canonical JSON of `profile`.' })
+  profileHash!: string;
+
+  @Field(() => Boolean, { description: 'Whether the run emptied the operational tables first.' })
+  wipe!: boolean;
+
+  @Field(() => String, { description: 'Version of the synthetic-data generator that ran.' })
+  generatorVersion!: string;
+
+  @Field(() => String, { description: 'Version of the growth engine the run computed the daily states with.' })
+  engineVersion!: string;
+
+  @Field(() => String, { nullable: true, description: 'SHA-256 over the infrastructure and master data written (synthetic-farm.md §7); null before.' })
+  infrastructureHash!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Last liveness heartbeat of the coordinator.' })
+  heartbeatAt!: Date | null;
 
   @Field(() => BigIntScalar, { description: 'PRNG seed (uint32).' })
   prngSeed!: number;
@@ -327,10 +373,21 @@ export class SeedRunType {
   error!: string | null;
 }
 
-function toType(run: SeedRun): SeedRunType {
-  return {
+/** Former name of the view class, kept for importers. */
+export { SeedRun as SeedRunType };
+
+/** The GraphQL view of a run row. An instance, not a literal: `node(id)` resolves its type from the constructor name. */
+export function toSeedRunType(run: SeedRunRow): SeedRun {
+  return Object.assign(new SeedRun(), {
     id: toGlobalId('SeedRun', run.id),
     profileName: run.profileName,
+    profile: run.profile,
+    profileHash: run.profileHash,
+    wipe: run.wipe,
+    generatorVersion: run.generatorVersion,
+    engineVersion: run.engineVersion,
+    infrastructureHash: run.infrastructureHash ?? null,
+    heartbeatAt: run.heartbeatAt ?? null,
     prngSeed: run.prngSeed,
     today: run.today,
     workers: run.workers,
@@ -344,10 +401,15 @@ function toType(run: SeedRun): SeedRunType {
     startedAt: run.startedAt ?? null,
     finishedAt: run.finishedAt ?? null,
     error: run.error ?? null,
-  };
+  });
 }
 
-const SeedRunConnection = connectionOf('SeedRun', SeedRunType, 'A page of seed runs.');
+registerNodeLoader('SeedRun', async (ctx, id) => {
+  const run = await ctx.loaders.byId(SeedRunRow).load(id);
+  return run ? toSeedRunType(run) : null;
+});
+
+const SeedRunConnection = connectionOf('SeedRun', SeedRun, 'A page of seed runs.');
 
 @InputType({ description: 'Which seed runs to list; all given conditions must hold.' })
 class SeedRunFilter {
@@ -435,8 +497,8 @@ class SeedRunVerifyInput {
 
 @ObjectType({ description: 'Result of a seed-run mutation.' })
 class SeedRunPayload {
-  @Field(() => SeedRunType, { nullable: true, description: 'The run.' })
-  seedRun!: SeedRunType | null;
+  @Field(() => SeedRun, { nullable: true, description: 'The run.' })
+  seedRun!: SeedRun | null;
 
   @Field(() => [UserError], { description: 'Why nothing happened, if so.' })
   userErrors!: UserError[];
@@ -447,14 +509,14 @@ const notFound = (id: string): SeedRunPayload => ({
   userErrors: [UserError.of(UserErrorCode.NOT_FOUND, `No seed run with id ${id}`, ['input', 'seedRunId'])],
 });
 
-async function loadRun(ctx: GraphQLContext, runId: number): Promise<SeedRunType | null> {
-  const run = await ctx.em.fork().findOne(SeedRun, runId);
-  return run ? toType(run) : null;
+async function loadRun(ctx: GraphQLContext, runId: number): Promise<SeedRun | null> {
+  const run = await ctx.em.fork().findOne(SeedRunRow, runId);
+  return run ? toSeedRunType(run) : null;
 }
 
-@Resolver(() => SeedRunType)
+@Resolver(() => SeedRun)
 export class SeedRunResolver {
-  @Query(() => SeedRunType, { nullable: true, description: 'A seed run by global id; null when not found.' })
+  @Query(() => SeedRun, { nullable: true, description: 'A seed run by global id; null when not found.' })
   seedRun(@Arg('id', () => ID, { description: 'Global id.' }) id: string, @Ctx() ctx: GraphQLContext) {
     const runId = decodeIdOf('SeedRun', id);
     return runId == null ? null : loadRun(ctx, runId);
@@ -469,7 +531,7 @@ export class SeedRunResolver {
       ? await sqlPaginate(
           ctx.em,
           {
-            entity: SeedRun,
+            entity: SeedRunRow,
             columns: 'e.*',
             from: { sql: 'seed_run e', params: [] },
             where: statuses ? [sqlIn('e.status', statuses)] : ([] as SqlFragment[]),
@@ -479,12 +541,12 @@ export class SeedRunResolver {
           first,
           args.after,
         )
-      : await paginate(ctx.em, SeedRun, statuses ? { status: { $in: statuses } } : {}, [{ property: 'id', direction: SortDirection.DESC, read: (run) => run.id }], first, args.after);
-    return new SeedRunConnection({ ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toType(edge.node) })) });
+      : await paginate(ctx.em, SeedRunRow, statuses ? { status: { $in: statuses } } : {}, [{ property: 'id', direction: SortDirection.DESC, read: (run) => run.id }], first, args.after);
+    return new SeedRunConnection({ ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toSeedRunType(edge.node) })) });
   }
 
   @FieldResolver(() => SeedRunBatchConnection, { description: 'The planned batches of the run (its work items), by batch key.' })
-  async batches(@Root() run: SeedRunType, @Args(() => SeedRunBatchesArgs) args: SeedRunBatchesArgs, @Ctx() ctx: GraphQLContext) {
+  async batches(@Root() run: SeedRun, @Args(() => SeedRunBatchesArgs) args: SeedRunBatchesArgs, @Ctx() ctx: GraphQLContext) {
     const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
     const runId = decodeIdOf('SeedRun', run.id)!;
     const statuses = args.statuses ? [...new Set(args.statuses)].sort() : null;
@@ -497,7 +559,7 @@ export class SeedRunResolver {
       'Mean, p95 and max occupancy and biomass ratio per geography and container class over the run’s last `windowDays` days (synthetic-farm.md §5.4; the same computation as verification check V8).',
   })
   async utilisation(
-    @Root() run: SeedRunType,
+    @Root() run: SeedRun,
     @Arg('windowDays', () => Int, { defaultValue: 365, description: 'Window length in days, ending on the run’s today (1–3660).' }) windowDays: number,
     @Ctx() ctx: GraphQLContext,
   ): Promise<SeedRunUtilisationType> {
@@ -593,7 +655,7 @@ export class SeedRunResolver {
     return { seedRun: await loadRun(ctx, runId), userErrors: [] };
   }
 
-  @Subscription(() => SeedRunType, {
+  @Subscription(() => SeedRun, {
     topics: ({ args }) => (subscriptionId('SeedRun', args.seedRunId as string, 'seedRunId'), 'SEED_RUN_PROGRESS'),
     filter: ({ payload, args }: { payload: SeedRunProgress; args: { seedRunId: string } }) => decodeIdOf('SeedRun', args.seedRunId) === payload.runId,
     description: 'Progress of a run: every phase change and at most every 500 ms, from any process (API or CLI).',
@@ -602,7 +664,7 @@ export class SeedRunResolver {
     @Root() snapshot: SeedRunProgress,
     @Arg('seedRunId', () => ID, { description: 'Global id of the run.' }) _seedRunId: string,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<SeedRunType | null> {
+  ): Promise<SeedRun | null> {
     refreshForEvent(ctx);
     // The snapshot in the event is the newest; the row may be a few hundred milliseconds behind.
     return loadRun(ctx, snapshot.runId).then((run) => run && { ...run, status: snapshot.status, phase: snapshot.phase, progress: snapshot });

@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { childrenLoader } from '../../graphql/common/loader-helpers.js';
+import { childrenLoader, refId } from '../../graphql/common/loader-helpers.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
+import { Scenario } from '../scenario/scenario.entity.js';
 import { LifecycleStage, Species } from './species.entity.js';
 
 const stagesBySpecies = (ctx: GraphQLContext) =>
@@ -26,6 +27,15 @@ export class SpeciesResolver {
   @FieldResolver(() => [LifecycleStage], { name: 'lifecycleStages', description: 'Lifecycle stages in order.' })
   stagesOfSpecies(@Root() species: Species, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage[]> {
     return stagesBySpecies(ctx).load(species.id);
+  }
+
+  @FieldResolver(() => Scenario, {
+    nullable: true,
+    description: 'Growth scenario the engine uses for batches of the species without their own; null when none is set.',
+  })
+  defaultScenario(@Root() species: Species, @Ctx() ctx: GraphQLContext): Promise<Scenario | null> {
+    const id = refId(species.defaultScenario);
+    return id == null ? Promise.resolve(null) : ctx.loaders.byId(Scenario).load(id);
   }
 }
 

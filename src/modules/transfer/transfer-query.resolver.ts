@@ -1,13 +1,13 @@
-import type { FilterQuery } from '@mikro-orm/core';
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { connectionOf, PAGE_SIZE, resolvePageSize } from '../../graphql/common/connection.js';
-import { paginate } from '../../graphql/common/keyset.js';
+import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
+import { sqlIn, sqlPaginate, type SqlFragment, type SqlOrderKey, type SqlPageSpec } from '../../graphql/common/keyset.js';
 import { childrenLoader } from '../../graphql/common/loader-helpers.js';
 import { SortDirection } from '../../graphql/common/sort.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Batch } from '../batch/batch.entity.js';
 import { decodeIds } from '../batch/batch.resolver.js';
-import { TransferWorkflowStatus } from '../enums.js';
+import { TransferStatus, TransferWorkflowStatus } from '../enums.js';
 import { LifecycleStage } from '../species/species.entity.js';
 import { TransferAction, TransferWorkflow } from './transfer.entity.js';
 
@@ -21,16 +21,36 @@ class TransferWorkflowFilter {
   @Field(() => [ID], { nullable: true, description: 'Only these workflows (global ids).' })
   workflowIds?: string[];
 
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Only workflows with an action out of or into one of these assignments (global ids; any action status).',
+  })
+  assignmentIds?: string[];
+
   @Field(() => [TransferWorkflowStatus], { nullable: true, description: 'Only workflows in these statuses.' })
   statuses?: TransferWorkflowStatus[];
+
+  @Field(() => DateRange, {
+    nullable: true,
+    description:
+      "Only workflows with an action executed in this range (the actions' execution dates, as `transfers` filters them; workflows with no executed action are excluded).",
+  })
+  dateRange?: DateRange;
 }
 
 export enum TransferWorkflowOrderField {
+  EXECUTION_DATE = 'EXECUTION_DATE',
   PLANNED_DATE = 'PLANNED_DATE',
 }
 registerEnumType(TransferWorkflowOrderField, {
   name: 'TransferWorkflowOrderField',
-  description: 'Sortable fields of transfer workflows (PLANNED_DATE: the planned start date).',
+  description: 'Sortable fields of transfer workflows; workflows without the date sort last in both directions.',
+  valuesConfig: {
+    EXECUTION_DATE: {
+      description: 'Day the first action was executed (`actualStartDate`, kept in step with the actions); none yet for a workflow without a completed action.',
+    },
+    PLANNED_DATE: { description: 'Planned start date.' },
+  },
 });
 
 @InputType({ description: 'One sort key for `transferWorkflows`; the id is always appended as a tie-breaker.' })
@@ -57,26 +77,57 @@ class TransferWorkflowsArgs {
   orderBy?: TransferWorkflowOrder[];
 }
 
+/** `actualStartDate` is null until an action completes: it sorts last, as `transfers` sorts its undated actions. */
+const WORKFLOW_KEYS: Record<TransferWorkflowOrderField, (direction: SortDirection) => SqlOrderKey> = {
+  [TransferWorkflowOrderField.EXECUTION_DATE]: (direction) => ({ sql: 'w.actual_start_date', type: 'date', direction, nullable: true }),
+  [TransferWorkflowOrderField.PLANNED_DATE]: (direction) => ({ sql: 'w.planned_start_date', type: 'date', direction }),
+};
+
+/** `exists` an action of workflow `w` meeting `condition` (an SQL condition on `t`), through the workflow_id index. */
+function withAction(condition: SqlFragment): SqlFragment {
+  return { sql: `exists (select 1 from transfer_action t where t.workflow_id = w.id and ${condition.sql})`, params: condition.params };
+}
+
+/**
+ * The SQL of a `transferWorkflows` page (exported for tests). Validates as it goes: an id of the wrong type or an
+ * inverted date range is a BAD_USER_INPUT error naming the argument.
+ */
+export function transferWorkflowPageSpec(filter: TransferWorkflowFilter | undefined, orderBy: TransferWorkflowOrder[] | undefined): SqlPageSpec<TransferWorkflow> {
+  const f = filter ?? {};
+  const where: SqlFragment[] = [];
+  if (f.batchIds) where.push(sqlIn('w.batch_id', decodeIds('Batch', f.batchIds, 'filter.batchIds')));
+  if (f.workflowIds) where.push(sqlIn('w.id', decodeIds('TransferWorkflow', f.workflowIds, 'filter.workflowIds')));
+  if (f.assignmentIds) {
+    const ids = decodeIds('BatchContainerAssignment', f.assignmentIds, 'filter.assignmentIds');
+    const source = sqlIn('t.source_assignment_id', ids);
+    const dest = sqlIn('t.dest_assignment_id', ids);
+    where.push(withAction({ sql: `(${source.sql} or ${dest.sql})`, params: [...source.params, ...dest.params] }));
+  }
+  if (f.statuses) where.push(sqlIn('w.status', f.statuses));
+  if (f.dateRange) {
+    assertDateRange(f.dateRange, 'filter.dateRange');
+    where.push(withAction({ sql: 't.execution_date between ?::date and ?::date', params: [f.dateRange.from, f.dateRange.to] }));
+  }
+  const order = orderBy?.length ? orderBy : [{ field: TransferWorkflowOrderField.PLANNED_DATE, direction: SortDirection.DESC }];
+  return {
+    entity: TransferWorkflow,
+    columns: 'w.*',
+    from: { sql: 'transfer_workflow w', params: [] },
+    where,
+    order: order.map((key) => WORKFLOW_KEYS[key.field](key.direction)),
+    idColumn: 'w.id',
+  };
+}
+
+const actionsByWorkflow = (ctx: GraphQLContext) =>
+  ctx.loaders.memoize('actionsByWorkflow', () => childrenLoader(ctx.em, TransferAction, 'workflow', { executionDate: 'asc', id: 'asc' }));
+
 @Resolver(() => TransferWorkflow)
 export class TransferWorkflowResolver {
-  @Query(() => TransferWorkflowConnection, { description: 'Transfer workflows across batches, filtered and sorted.' })
+  @Query(() => TransferWorkflowConnection, { description: 'Transfer workflows across batches, filtered and sorted (default: newest planned start first).' })
   async transferWorkflows(@Args(() => TransferWorkflowsArgs) args: TransferWorkflowsArgs, @Ctx() ctx: GraphQLContext) {
     const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
-    const f = args.filter ?? {};
-    const where: FilterQuery<TransferWorkflow>[] = [];
-    if (f.batchIds) where.push({ batch: { $in: decodeIds('Batch', f.batchIds, 'filter.batchIds') } });
-    if (f.workflowIds) where.push({ id: { $in: decodeIds('TransferWorkflow', f.workflowIds, 'filter.workflowIds') } });
-    if (f.statuses) where.push({ status: { $in: f.statuses } });
-    const order = args.orderBy?.length ? args.orderBy : [{ field: TransferWorkflowOrderField.PLANNED_DATE, direction: SortDirection.DESC }];
-    const page = await paginate(
-      ctx.em,
-      TransferWorkflow,
-      where.length ? { $and: where } : {},
-      order.map((key) => ({ property: 'plannedStartDate' as const, direction: key.direction, read: (w: TransferWorkflow) => w.plannedStartDate })),
-      first,
-      args.after,
-    );
-    return new TransferWorkflowConnection(page);
+    return new TransferWorkflowConnection(await sqlPaginate(ctx.em, transferWorkflowPageSpec(args.filter, args.orderBy), first, args.after));
   }
 
   @FieldResolver(() => Batch, { description: 'Batch whose fish the workflow moves.' })
@@ -96,8 +147,19 @@ export class TransferWorkflowResolver {
 
   @FieldResolver(() => [TransferAction], { description: 'Actions of the workflow, by execution date (planned ones without a date last).' })
   actions(@Root() workflow: TransferWorkflow, @Ctx() ctx: GraphQLContext): Promise<TransferAction[]> {
-    return ctx.loaders
-      .memoize('actionsByWorkflow', () => childrenLoader(ctx.em, TransferAction, 'workflow', { executionDate: 'asc', id: 'asc' }))
-      .load(workflow.id);
+    return actionsByWorkflow(ctx).load(workflow.id);
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      'Share of the actions done, %: COMPLETED actions / actions not CANCELLED × 100, by number of actions (not fish), rounded to 2 decimals; null when no action is left (none yet, or all cancelled).',
+  })
+  async progressPct(@Root() workflow: TransferWorkflow, @Ctx() ctx: GraphQLContext): Promise<number | null> {
+    // The same loader as `actions`: a page costs one statement for both fields.
+    const live = (await actionsByWorkflow(ctx).load(workflow.id)).filter((action) => action.status !== TransferStatus.CANCELLED);
+    if (live.length === 0) return null;
+    const done = live.filter((action) => action.status === TransferStatus.COMPLETED).length;
+    return Math.round((done / live.length) * 10_000) / 100;
   }
 }
