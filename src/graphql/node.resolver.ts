@@ -8,14 +8,31 @@ const MAX_NODES = 200;
 
 type NodeClass = new () => { id: number };
 
+/** Loads a Node that is not an entity class of NODE_TYPES, by its numeric id; null when not found. */
+export type NodeLoader = (ctx: GraphQLContext, id: number) => Promise<object | null>;
+
+const nodeLoaders = new Map<string, NodeLoader>();
+
+/**
+ * Makes `node(id)` / `nodes(ids)` answer global ids of `typeName` with `loader`: for GraphQL types that implement
+ * Node but are views, not entities (e.g. SeedRun). `Node` resolves the concrete type from `value.constructor.name`,
+ * so the loader must return instances of a class whose name is `typeName`.
+ */
+export function registerNodeLoader(typeName: string, loader: NodeLoader): void {
+  nodeLoaders.set(typeName, loader);
+}
+
 /** `node(id)` / `nodes(ids)` over every entity type that implements Node (Relay object identification). */
 export function createNodeResolver(nodeTypes: NodeClass[]) {
   const byTypeName = new Map(nodeTypes.map((type) => [type.name, type]));
 
   const load = (ctx: GraphQLContext, globalId: string) => {
     const decoded = fromGlobalId(globalId);
-    const type = decoded && byTypeName.get(decoded.typeName);
-    return type && decoded ? ctx.loaders.byId(type).load(decoded.id) : Promise.resolve(null);
+    if (!decoded) return Promise.resolve(null);
+    const type = byTypeName.get(decoded.typeName);
+    if (type) return ctx.loaders.byId(type).load(decoded.id);
+    const loader = nodeLoaders.get(decoded.typeName);
+    return loader ? loader(ctx, decoded.id) : Promise.resolve(null);
   };
 
   @Resolver()

@@ -246,6 +246,61 @@ export const growthLoaders = {
     ),
 
   /**
+   * The batch aggregate row on asOf or the latest one before it, as a one-day point: one backward primary-key probe
+   * per batch (`LATERAL … ORDER BY date DESC LIMIT 1`), one statement per distinct asOf.
+   */
+  latestStateByBatch: (l: Loaders) =>
+    l.memoize(
+      'latestStateByBatch',
+      () =>
+        new DataLoader<{ id: number; asOf: string }, BatchDailyPoint | null, string>(
+          async (keys) => {
+            const results = new Map<string, BatchDailyPoint>();
+            for (const [asOf, group] of groupBy(keys, (key) => key.asOf)) {
+              const rows = await sql<StoredBatchRow>(
+                l.em,
+                `select d.* from unnest(?::bigint[]) as k(id)
+                   cross join lateral (${BATCH_SELECT} where s.batch_id = k.id and s.date <= ?::date order by s.date desc limit 1) d`,
+                [`{${group.map((key) => key.id).join(',')}}`, asOf],
+              );
+              for (const row of rows) {
+                const [point] = downsampleBatchSeries([toBatchRow(row)], { from: row.date, to: row.date }, 'DAY');
+                results.set(`${row.batch_id}#${asOf}`, point as BatchDailyPoint);
+              }
+            }
+            return keys.map((key) => results.get(`${key.id}#${key.asOf}`) ?? null);
+          },
+          { cacheKeyFn: (key) => `${key.id}#${key.asOf}` },
+        ),
+    ),
+
+  /**
+   * `computed_at` of an assignment bucket: the latest `computed_at` of its rows (assignment, bucketStart–bucketEnd),
+   * one statement per batch of keys. Kept out of DAILY_SELECT so series that do not ask for it neither read nor
+   * parse a timestamp per row.
+   */
+  computedAtByBucket: (l: Loaders) =>
+    l.memoize(
+      'computedAtByBucket',
+      () =>
+        new DataLoader<{ id: number; from: string; to: string }, Date | null, string>(
+          async (keys) => {
+            // Epoch milliseconds: the driver hands timestamptz over as text in the server's format.
+            const rows = await sql<{ i: number; computed_at: number | null }>(
+              l.em,
+              `select k.i, (select extract(epoch from max(s.computed_at)) * 1000 from daily_assignment_state s
+                             where s.assignment_id = k.id and s.date between k.f and k.t) as computed_at
+                 from unnest(?::bigint[], ?::date[], ?::date[]) with ordinality as k(id, f, t, i)`,
+              [`{${keys.map((k) => k.id).join(',')}}`, `{${keys.map((k) => k.from).join(',')}}`, `{${keys.map((k) => k.to).join(',')}}`],
+            );
+            const byIndex = new Map(rows.map((r) => [Number(r.i), r.computed_at === null ? null : new Date(Number(r.computed_at))]));
+            return keys.map((_, index) => byIndex.get(index + 1) ?? null);
+          },
+          { cacheKeyFn: (key) => `${key.id}#${key.from}|${key.to}` },
+        ),
+    ),
+
+  /**
    * Batch KPIs on asOf in one statement per distinct asOf: the latest aggregate row on or before asOf, 30-day
    * windowed sums for FCR and SGR, cumulative deaths, placements and harvests, and the last sample date.
    */

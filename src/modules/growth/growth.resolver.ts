@@ -23,7 +23,7 @@ import { seriesListSize } from '../../graphql/limits.js';
 import { DateRange, assertDateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf, toGlobalId } from '../../graphql/common/global-id.js';
 import { refreshForEvent, subscriptionId } from '../../graphql/common/subscriptions.js';
-import { DateScalar } from '../../graphql/common/scalars.js';
+import { DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
 import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { publishEvents } from '../../events/publisher.js';
@@ -31,9 +31,10 @@ import type { BatchUpdatedEvent, RecomputeProgressEvent } from '../../events/eve
 import { addDays, diffDays, todayUtc } from '../../shared/dates.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
-import { RecomputeReason, TimeBucket } from '../enums.js';
+import { AnchorType, RecomputeReason, TimeBucket } from '../enums.js';
 import { Container } from '../infrastructure/container.entity.js';
 import { LifecycleStage } from '../species/species.entity.js';
+import { Scenario } from '../scenario/scenario.entity.js';
 import { growthLoaders } from './growth.loaders.js';
 import { BatchDailyPoint, BatchKpis, DailyAssignmentState } from './growth.types.js';
 import { RecomputeJob } from './recompute-job.entity.js';
@@ -108,6 +109,19 @@ export class BatchGrowthResolver {
     return growthLoaders.dailySeriesByBatch(ctx.loaders).load({ id: batch.id, ...key });
   }
 
+  @FieldResolver(() => BatchDailyPoint, {
+    nullable: true,
+    description:
+      "The batch aggregate on asOf, or on the latest day with data before it, as a one-day point (bucketStart = bucketEnd = lastDate; flows are that day's); null before the first computed day.",
+  })
+  latestState(
+    @Root() batch: Batch,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Day to look at; default today (UTC).' }) asOf: string | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<BatchDailyPoint | null> {
+    return growthLoaders.latestStateByBatch(ctx.loaders).load({ id: batch.id, asOf: asOf ?? todayUtc() });
+  }
+
   @FieldResolver(() => BatchKpis, { nullable: true, description: 'Key figures on asOf (default today); null before the first computed day.' })
   kpis(
     @Root() batch: Batch,
@@ -138,6 +152,40 @@ export class DailyAssignmentStateResolver {
   @FieldResolver(() => LifecycleStage, { description: 'Lifecycle stage at the end of lastDate (after the transition check).' })
   lifecycleStage(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<LifecycleStage> {
     return ctx.loaders.required(LifecycleStage, state.lifecycleStageId);
+  }
+
+  @FieldResolver(() => DateScalar, { description: 'The day the row describes: lastDate (with bucket DAY, the day itself).' })
+  date(@Root() state: DailyAssignmentState): string {
+    return state.lastDate;
+  }
+
+  @FieldResolver(() => Batch, { description: 'The batch of the assignment.' })
+  batch(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<Batch> {
+    return ctx.loaders.required(Batch, state.batchId);
+  }
+
+  @FieldResolver(() => AnchorType, {
+    nullable: true,
+    description:
+      'Kind of measured weight lastDate is anchored to; null when lastDate is not an anchor day (anchorCount counts the anchor days of the whole bucket).',
+  })
+  anchorType(@Root() state: DailyAssignmentState): AnchorType | null {
+    return state.anchorType === null ? null : (state.anchorType.toUpperCase() as AnchorType);
+  }
+
+  @FieldResolver(() => Scenario, {
+    nullable: true,
+    description: 'Scenario whose parameters produced the row of lastDate (null if that scenario has since been deleted).',
+  })
+  scenario(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<Scenario | null> {
+    return ctx.loaders.byId(Scenario).load(state.scenarioId);
+  }
+
+  @FieldResolver(() => DateTimeScalar, {
+    description: "Last time a value of the bucket changed: the latest computedAt of the bucket's daily rows (with bucket DAY, the row's own).",
+  })
+  computedAt(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
+    return growthLoaders.computedAtByBucket(ctx.loaders).load({ id: state.assignmentId, from: state.bucketStart, to: state.bucketEnd });
   }
 }
 

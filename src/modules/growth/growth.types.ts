@@ -147,10 +147,22 @@ export class DailyAssignmentState implements AssignmentBucket {
   @Field(() => Confidence, { description: 'Minimum confidence per component over the bucket.' })
   confidence!: ConfidenceComponents;
 
+  @Field(() => Float, {
+    description:
+      'TGC the engine applied on lastDate (model or calibrated), per 1000 °C·day; like the stocks, the value of the last day with data, not a mean over the bucket.',
+  })
+  tgcUsed!: number;
+
+  @Field(() => String, { description: 'Version of the growth engine that computed the row of lastDate, e.g. 1.0.0.' })
+  engineVersion!: string;
+
   assignmentId!: number;
   batchId!: number;
   containerId!: number;
   lifecycleStageId!: number;
+  /** Stored lower case; exposed upper case by the `anchorType` field resolver. */
+  anchorType!: AssignmentBucket['anchorType'];
+  scenarioId!: number;
 }
 
 /** One bucket of a batch's aggregate series. */

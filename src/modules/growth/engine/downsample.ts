@@ -53,6 +53,14 @@ export interface AssignmentBucket extends BucketBounds {
   anchorCount: number;
   sources: RowSources;
   confidence: ConfidenceComponents;
+  /** TGC applied on lastDate (a stored per-day value, taken like the stocks). */
+  tgcUsed: number;
+  /** Anchor kind of lastDate (null unless lastDate is an anchor day). */
+  anchorType: DailyAssignmentStateRow['anchorType'];
+  /** Scenario of lastDate's row. */
+  scenarioId: number;
+  /** Engine version of lastDate's row. */
+  engineVersion: string;
 }
 
 /** One bucket of a batch series. */
@@ -213,6 +221,10 @@ export function downsampleAssignmentSeries(
       anchorCount: anchors,
       sources: { ...last.sources },
       confidence: confidence!,
+      tgcUsed: last.tgcUsed,
+      anchorType: last.anchorType,
+      scenarioId: last.scenarioId,
+      engineVersion: last.engineVersion,
     };
   });
 }
