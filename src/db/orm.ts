@@ -3,7 +3,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ALL_ENTITIES } from './entities.js';
 import { migrationsList } from './migrations/index.js';
-import { PG_SESSION_OPTIONS } from './pg-session.js';
+import { pgSessionConfig } from './pg-session.js';
 import { CountingLogger } from './sql-statement-counter.js';
 
 export interface OrmOptions {
@@ -34,8 +34,8 @@ export function ormConfig(options: OrmOptions): Options {
       ignoreSchema: ['graphile_worker'],
     },
     pool: { min: 0, max: options.poolMax ?? 10 },
-    // Sent in the startup packet, so every pooled connection has them before its first statement.
-    driverOptions: { connection: { options: PG_SESSION_OPTIONS } },
+    // Session settings (pg-session.ts); MikroORM reads host, user and database from the URL, not its `options`.
+    driverOptions: { connection: { options: pgSessionConfig(options.clientUrl).options } },
     forceUtcTimezone: true,
     // A missed fork must throw, in tests too (CONVENTIONS.md pattern 1).
     allowGlobalContext: false,

@@ -149,5 +149,14 @@ describe('seed runs over GraphQL', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(run).toEqual({ status: 'SUCCEEDED', contentHash: firstHash, workers: 2 });
+
+    // Two uninterrupted loads on this server (the first test's run and this one): the resume wrote, and counted,
+    // only the batches the cancel left, not the infrastructure again.
+    const scraped = await (await fetch(`${app.url}/metrics`)).text();
+    const [stored] = await app.orm.em.fork().execute<Array<{ daily: string; containers: string }>>(
+      `select (select count(*) from daily_assignment_state) as daily, (select count(*) from container) as containers`,
+    );
+    expect(metricSample(scraped, 'aquagraph_seed_run_rows_written_total', { table: 'container' })).toBe(2 * Number(stored!.containers));
+    expect(metricSample(scraped, 'aquagraph_seed_run_rows_written_total', { table: 'daily_assignment_state' })).toBe(2 * Number(stored!.daily));
   }, 120_000);
 });

@@ -141,7 +141,8 @@ export const readingLoaders = {
   /**
    * The newest reading of each sensor, one statement per batch of sensors. A sensor's readings always carry its
    * current container and parameter (sensorUpdate refuses to change them once it has readings), so each lookup
-   * walks the unique (container_id, parameter_id, sensor_id, reading_time) index backwards in every partition.
+   * walks the unique (container_id, parameter_id, sensor_id, reading_time) index backwards. The last 31 days are
+   * probed first (the months in reach, by run-time pruning); only a sensor silent that long walks every partition.
    */
   latestReadingBySensor: (l: Loaders) =>
     l.memoize(
@@ -152,9 +153,15 @@ export const readingLoaders = {
             const rows = await l.em.execute<Array<Record<string, unknown>>>(
               `select r.* from unnest(?::bigint[], ?::bigint[], ?::bigint[]) s(sensor_id, container_id, parameter_id)
                  cross join lateral (
-                   select e.* from environmental_reading e
-                    where e.container_id = s.container_id and e.parameter_id = s.parameter_id and e.sensor_id = s.sensor_id
-                    order by e.reading_time desc limit 1) r`,
+                   (select e.* from environmental_reading e
+                     where e.container_id = s.container_id and e.parameter_id = s.parameter_id and e.sensor_id = s.sensor_id
+                       and e.reading_time >= now() - interval '31 days'
+                     order by e.reading_time desc limit 1)
+                   union all
+                   (select e.* from environmental_reading e
+                     where e.container_id = s.container_id and e.parameter_id = s.parameter_id and e.sensor_id = s.sensor_id
+                     order by e.reading_time desc limit 1)
+                   limit 1) r`,
               [pgArray(keys.map((k) => k.sensorId)), pgArray(keys.map((k) => k.containerId)), pgArray(keys.map((k) => k.parameterId))],
               'all',
               l.em.getLoggerContext(),

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Extensions, Field, FieldResolver, Float, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { seriesListSize } from '../../graphql/limits.js';
 import { DateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { DateTimeScalar } from '../../graphql/common/scalars.js';
@@ -31,6 +32,8 @@ export class ReadingSeriesResolver {
   @Query(() => [ReadingBucket], {
     description: `Readings of one parameter in one container, by day, ISO week or month (from environmental_daily); ${SERIES_SPAN_RULE}.`,
   })
+  // Query cost: the range is required, so its days divided by the bucket (limits.ts).
+  @Extensions({ listSize: seriesListSize(365) })
   async readingSeries(
     @Arg('containerId', () => ID, { description: 'Global id of the container.' }) containerId: string,
     @Arg('parameterCode', () => String, { description: 'Parameter code, e.g. TEMPERATURE.' }) parameterCode: string,
@@ -50,6 +53,7 @@ export class ContainerReadingsResolver {
   @FieldResolver(() => [ReadingBucket], {
     description: `Readings of one parameter in the container, by day, ISO week or month: the buckets of \`readingSeries\`; ${SERIES_SPAN_RULE}.`,
   })
+  @Extensions({ listSize: seriesListSize(365) })
   readings(
     @Root() container: Container,
     @Arg('parameterCode', () => String, { description: 'Parameter code, e.g. TEMPERATURE.' }) parameterCode: string,

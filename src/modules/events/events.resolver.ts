@@ -17,6 +17,7 @@ import { LiceCount, LiceCountEntry } from './lice-count.entity.js';
 import { MortalityEvent, MortalityReport } from './mortality.entity.js';
 import { Treatment, VaccinationType } from './treatment.entity.js';
 import { childrenLoader, refId } from '../../graphql/common/loader-helpers.js';
+import { roundHalfEven } from '../growth/engine/index.js';
 
 export const GrowthSampleConnection = connectionOf('GrowthSample', GrowthSample, 'A page of growth samples, by date.');
 export const MortalityEventConnection = connectionOf('MortalityEvent', MortalityEvent, 'A page of mortality events, by date.');
@@ -264,7 +265,7 @@ export class LiceCountResolver {
     const adultFemales = (await entriesByLiceCount(ctx).load(count.id)).filter((entry) => entry.liceStage === LiceStage.ADULT_FEMALE);
     if (adultFemales.length === 0) return null;
     const total = adultFemales.reduce((sum, entry) => sum + entry.count, 0);
-    return Math.round((total / count.fishSampled) * 10_000) / 10_000;
+    return roundHalfEven(total / count.fishSampled, 4);
   }
 }
 

@@ -182,7 +182,9 @@ export class DailyAssignmentStateResolver {
   }
 
   @FieldResolver(() => DateTimeScalar, {
-    description: "Last time a value of the bucket changed: the latest computedAt of the bucket's daily rows (with bucket DAY, the row's own).",
+    nullable: true,
+    description:
+      "Last time a value of the bucket changed: the latest computedAt of the bucket's daily rows (with bucket DAY, the row's own); null if a recompute removed the rows meanwhile.",
   })
   computedAt(@Root() state: DailyAssignmentState, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
     return growthLoaders.computedAtByBucket(ctx.loaders).load({ id: state.assignmentId, from: state.bucketStart, to: state.bucketEnd });

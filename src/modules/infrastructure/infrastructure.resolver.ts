@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Extensions, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { assertDateRange, DateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
@@ -153,6 +153,8 @@ export class ContainerTypeResolver {
   }
 
   @FieldResolver(() => [Container], { description: 'Containers of this type, by name.' })
+  // Query cost: one type (a ring model, a tank model) can be shared by hundreds of containers.
+  @Extensions({ listSize: 200 })
   containers(@Root() type: ContainerType, @Ctx() ctx: GraphQLContext): Promise<Container[]> {
     return L.containersByType(ctx.loaders).load(type.id);
   }
@@ -199,6 +201,8 @@ export class ContainerResolver {
   @FieldResolver(() => [BatchContainerAssignment], {
     description: 'Batch assignments in the container whose interval [arrival, departure) overlaps the range (all without one), by arrival date.',
   })
+  // Query cost: a container holds a few batches a year.
+  @Extensions({ listSize: 20 })
   assignments(
     @Root() container: Container,
     @Arg('range', () => DateRange, { nullable: true, description: 'Inclusive days; default all time.' }) range: DateRange | undefined,

@@ -38,7 +38,7 @@ import { batchRowId } from '../synthetic/sim/batch-sim.js';
 import type { ClassUtilisation, RatioStats } from '../synthetic/verify/utilisation.js';
 import { Batch } from '../batch/batch.entity.js';
 import { Geography } from '../infrastructure/geography.entity.js';
-import { seedRunBatchPages, seedRunUtilisation } from './seed-run.loaders.js';
+import { decodeBatchCursor, seedRunBatchPages, seedRunUtilisation } from './seed-run.loaders.js';
 import type { VerificationReport } from '../synthetic/verify/report.js';
 
 registerEnumType(SeedRunStatus, { name: 'SeedRunStatus', description: 'Lifecycle status of a seed run.' });
@@ -550,6 +550,8 @@ export class SeedRunResolver {
     const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
     const runId = decodeIdOf('SeedRun', run.id)!;
     const statuses = args.statuses ? [...new Set(args.statuses)].sort() : null;
+    // A bad cursor fails this field alone, not every run's page batched with it.
+    if (args.after) decodeBatchCursor(args.after);
     const page = await seedRunBatchPages(ctx.loaders).load({ runId, first, after: args.after ?? null, statuses });
     return new SeedRunBatchConnection(page as unknown as ConstructorParameters<typeof SeedRunBatchConnection>[0]);
   }

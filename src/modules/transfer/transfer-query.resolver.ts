@@ -10,6 +10,7 @@ import { decodeIds } from '../batch/batch.resolver.js';
 import { TransferStatus, TransferWorkflowStatus } from '../enums.js';
 import { LifecycleStage } from '../species/species.entity.js';
 import { TransferAction, TransferWorkflow } from './transfer.entity.js';
+import { roundHalfEven } from '../growth/engine/index.js';
 
 export const TransferWorkflowConnection = connectionOf('TransferWorkflow', TransferWorkflow, 'A page of transfer workflows.');
 
@@ -97,17 +98,23 @@ export function transferWorkflowPageSpec(filter: TransferWorkflowFilter | undefi
   const where: SqlFragment[] = [];
   if (f.batchIds) where.push(sqlIn('w.batch_id', decodeIds('Batch', f.batchIds, 'filter.batchIds')));
   if (f.workflowIds) where.push(sqlIn('w.id', decodeIds('TransferWorkflow', f.workflowIds, 'filter.workflowIds')));
+  // Conditions on actions hold for one and the same action, as in the `transfers` filter: "assignment X in
+  // range R" matches a workflow only through an action of X executed in R.
+  const actionConditions: SqlFragment[] = [];
   if (f.assignmentIds) {
     const ids = decodeIds('BatchContainerAssignment', f.assignmentIds, 'filter.assignmentIds');
     const source = sqlIn('t.source_assignment_id', ids);
     const dest = sqlIn('t.dest_assignment_id', ids);
-    where.push(withAction({ sql: `(${source.sql} or ${dest.sql})`, params: [...source.params, ...dest.params] }));
+    actionConditions.push({ sql: `(${source.sql} or ${dest.sql})`, params: [...source.params, ...dest.params] });
   }
-  if (f.statuses) where.push(sqlIn('w.status', f.statuses));
   if (f.dateRange) {
     assertDateRange(f.dateRange, 'filter.dateRange');
-    where.push(withAction({ sql: 't.execution_date between ?::date and ?::date', params: [f.dateRange.from, f.dateRange.to] }));
+    actionConditions.push({ sql: 't.execution_date between ?::date and ?::date', params: [f.dateRange.from, f.dateRange.to] });
   }
+  if (actionConditions.length > 0) {
+    where.push(withAction({ sql: actionConditions.map((c) => c.sql).join(' and '), params: actionConditions.flatMap((c) => c.params) }));
+  }
+  if (f.statuses) where.push(sqlIn('w.status', f.statuses));
   const order = orderBy?.length ? orderBy : [{ field: TransferWorkflowOrderField.PLANNED_DATE, direction: SortDirection.DESC }];
   return {
     entity: TransferWorkflow,
@@ -160,6 +167,6 @@ export class TransferWorkflowResolver {
     const live = (await actionsByWorkflow(ctx).load(workflow.id)).filter((action) => action.status !== TransferStatus.CANCELLED);
     if (live.length === 0) return null;
     const done = live.filter((action) => action.status === TransferStatus.COMPLETED).length;
-    return Math.round((done / live.length) * 10_000) / 100;
+    return roundHalfEven((100 * done) / live.length, 2);
   }
 }

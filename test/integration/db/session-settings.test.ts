@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ormConfig } from '../../../src/db/orm.js';
+import { pgSessionConfig } from '../../../src/db/pg-session.js';
 import { recomputeBatch, type RecomputeDeps } from '../../../src/modules/growth/recompute.service.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { GrowthFixture } from '../../helpers/growth-fixtures.js';
@@ -59,5 +60,23 @@ describe('session settings on a server with other defaults', () => {
     await fx.sample(assignmentId, '2024-01-05', 111, 30);
     expect((await recomputeBatch(deps, batchId)).stats.rowsWritten).toBe(20);
     expect((await recomputeBatch(deps, batchId)).stats).toMatchObject({ rowsWritten: 0, rowsDeleted: 0, rowsUnchanged: 20, batchRowsWritten: 0 });
+  });
+
+  it('keeps options given in the URL, for ORM and plain node-pg connections alike', async () => {
+    const url = `${db.url}${db.url.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c statement_timeout=4321')}`;
+    const settings = `select current_setting('TimeZone') as tz, current_setting('statement_timeout') as timeout`;
+    const withOptions = await MikroORM.init(ormConfig({ clientUrl: url }));
+    try {
+      expect((await withOptions.em.fork().execute(settings))[0]).toEqual({ tz: 'UTC', timeout: '4321ms' });
+    } finally {
+      await withOptions.close(true);
+    }
+    const client = new pg.Client(pgSessionConfig(url));
+    await client.connect();
+    try {
+      expect((await client.query(settings)).rows[0]).toEqual({ tz: 'UTC', timeout: '4321ms' });
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -326,4 +326,36 @@ describe('transferWorkflows', () => {
     expect(large.data!.transferWorkflows.edges.length).toBe(workflows.length);
     expect(large.extensions?.sqlStatements).toBe(small.extensions?.sqlStatements);
   });
+
+  it('applies assignment and date conditions to one and the same action', async () => {
+    // bT3 → bT4 on day 50, then bT4 → bT5 on day 52: bT3 moved fish in this workflow, but not on day 52.
+    const bT5 = (await env.one<{ id: number }>(
+      `insert into batch_container_assignment (batch_id, container_id, lifecycle_stage_id, assignment_date, opening_population)
+       values ($1, $2, $3, $4, 0) returning id`,
+      [ids.batchB, env.ids.tanks[4]!, env.ids.stages.PARR, day(10)],
+    )).id;
+    const { id } = await env.one<{ id: number }>(
+      `insert into transfer_workflow (batch_id, workflow_number, workflow_type, status, source_stage_id, dest_stage_id, planned_start_date, actual_start_date)
+       values ($1, 'TRF-REL-SAME', 'CONTAINER_REDISTRIBUTION', 'COMPLETED', $2, $2, $3, $3) returning id`,
+      [ids.batchB, env.ids.stages.PARR, day(50)],
+    );
+    for (const [source, dest, executedOn] of [[ids.bT3, ids.bT4, day(50)], [ids.bT4, bT5, day(52)]] as const) {
+      await env.sql.query(
+        `insert into transfer_action (batch_id, workflow_id, source_assignment_id, dest_assignment_id, status, planned_date, execution_date, transferred_count)
+         values ($1, $2, $3, $4, 'COMPLETED', $5, $5, 10)`,
+        [ids.batchB, id, source, dest, executedOn],
+      );
+    }
+    try {
+      const matching = async (assignment: number, on: string) =>
+        idsOf(await walk({ filter: { assignmentIds: [gid('BatchContainerAssignment', assignment)], dateRange: { from: on, to: on } } }, 10));
+      expect(await matching(ids.bT3, day(52))).toEqual([]);
+      expect(await matching(ids.bT3, day(50))).toEqual([id]);
+      expect(await matching(bT5, day(52))).toEqual([id]);
+    } finally {
+      await env.sql.query('delete from transfer_action where workflow_id = $1', [id]);
+      await env.sql.query('delete from transfer_workflow where id = $1', [id]);
+      await env.sql.query('delete from batch_container_assignment where id = $1', [bT5]);
+    }
+  });
 });

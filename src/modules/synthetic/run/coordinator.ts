@@ -46,7 +46,7 @@ import {
 import { autovacuumEntries, captureStructures, dropStructures, mergeStructures, restoreStructures, type DeferredStructure } from './deferred-structures.js';
 import { RateEstimator, type SeedRunProgress } from './progress.js';
 import { computeRunHash, GENERATOR_VERSION } from './run-hash.js';
-import { PG_SESSION_OPTIONS } from '../../../db/pg-session.js';
+import { pgSessionConfig } from '../../../db/pg-session.js';
 import { metrics } from '../../../graphql/metrics.js';
 import type { WorkerThreadData, WorkerThreadMessage } from './worker-thread.js';
 
@@ -354,7 +354,7 @@ function clientUrlOf(orm: MikroORM): string {
 }
 
 async function openLockClient(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'aquagraph-seed-coordinator', options: PG_SESSION_OPTIONS });
+  const client = new pg.Client({ ...pgSessionConfig(url), application_name: 'aquagraph-seed-coordinator' });
   await client.connect();
   return client;
 }
@@ -559,11 +559,12 @@ class Coordinator {
     const hash = await em.transactional(async (tx) => {
       const client = await transactionClient(tx);
       const loaded = await loadInfrastructure(client, encodings);
-      written = loaded.rows;
       const run = await tx.findOneOrFail(SeedRun, this.runId);
       if (run.infrastructureHash && run.infrastructureHash !== loaded.hash) {
         throw new Error(`Infrastructure hash ${loaded.hash} differs from the run's stored ${run.infrastructureHash}`);
       }
+      // A resumed run loads the same rows again, conflict-free: they were written (and counted) the first time.
+      if (!run.infrastructureHash) written = loaded.rows;
       run.infrastructureHash = loaded.hash;
       for (const [table, rows] of loaded.rows) this.rowsByTable.set(table, rows);
       await this.adoptDeferredStructures(client);
@@ -780,10 +781,9 @@ class Coordinator {
 
   private async postLoad(input: ExecuteInput): Promise<void> {
     const pool = new pg.Pool({
-      connectionString: this.options.databaseUrl,
+      ...pgSessionConfig(this.options.databaseUrl),
       max: Math.max(2, this.options.workers),
       application_name: 'aquagraph-seed-post-load',
-      options: PG_SESSION_OPTIONS,
     });
     try {
       this.message = 'rebuilding indexes and keys';
@@ -837,7 +837,7 @@ class Coordinator {
   private async restoreDeferred(existingPool?: pg.Pool, beforeForeignKeys?: () => Promise<void>): Promise<void> {
     const run = await this.em.fork().findOneOrFail(SeedRun, this.runId);
     const structures = run.deferredStructures ?? [];
-    const pool = existingPool ?? new pg.Pool({ connectionString: this.options.databaseUrl, max: Math.max(2, this.options.workers), options: PG_SESSION_OPTIONS });
+    const pool = existingPool ?? new pg.Pool({ ...pgSessionConfig(this.options.databaseUrl), max: Math.max(2, this.options.workers) });
     try {
       await restoreStructures(pool, structures, {
         parallelism: Math.max(2, this.options.workers),

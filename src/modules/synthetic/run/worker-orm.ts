@@ -6,7 +6,7 @@
  */
 import { EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import { IdType } from '../../../db/types.js';
-import { PG_SESSION_OPTIONS } from '../../../db/pg-session.js';
+import { pgSessionConfig } from '../../../db/pg-session.js';
 import { SeedRun, SeedRunBatch } from '../seed-run.entity.js';
 
 /** The part of a container row the reservation step reads under its row lock. */
@@ -58,7 +58,7 @@ export async function initWorkerOrm(clientUrl: string, poolMax = 1): Promise<Mik
     entities: [SeedRun, SeedRunBatch, ContainerLockSchema, ReservationRowSchema],
     discovery: { requireEntitiesArray: true },
     pool: { min: 0, max: poolMax },
-    driverOptions: { connection: { options: PG_SESSION_OPTIONS } },
+    driverOptions: { connection: { options: pgSessionConfig(clientUrl).options } },
     forceUtcTimezone: true,
     allowGlobalContext: false,
   });
