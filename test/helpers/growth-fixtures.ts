@@ -26,6 +26,11 @@ export class GrowthFixture {
     return new GrowthFixture(sql, { species, stage: Object.fromEntries(stageRows.map((r) => [r.code, r.id])), temperature, hall, type });
   }
 
+  /** Partitions of the daily tables for [from, to], for fixtures dated around today (outside 2023-12 – 2025-12). */
+  async dailyPartitions(from: string, to: string): Promise<void> {
+    await this.sql.query(`select ensure_time_partitions(t, $1::date, $2::date) from unnest(array['environmental_daily','daily_assignment_state']) t`, [from, to]);
+  }
+
   async one<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T> {
     return (await this.sql.query(text, values)).rows[0] as T;
   }

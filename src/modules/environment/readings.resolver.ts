@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { Arg, Ctx, Extensions, Field, FieldResolver, Float, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Extensions, Field, FieldResolver, Float, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { seriesListSize } from '../../graphql/limits.js';
 import { DateRange } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
@@ -27,6 +27,23 @@ class LatestReading {
   readingTime!: Date;
 }
 
+/** The arguments of a reading series, on `readingSeries` and on `Container.readings`. */
+@ArgsType()
+class ReadingSeriesArgs {
+  @Field(() => String, { description: 'Parameter code, e.g. TEMPERATURE.' })
+  parameterCode!: string;
+
+  @Field(() => DateRange, { description: 'Inclusive days.' })
+  range!: DateRange;
+
+  @Field(() => TimeBucket, { defaultValue: TimeBucket.DAY, description: 'Bucket size.' })
+  bucket!: TimeBucket;
+}
+
+function readingSeries(ctx: GraphQLContext, containerId: number, { parameterCode, range, bucket }: ReadingSeriesArgs): Promise<ReadingBucket[]> {
+  return readingLoaders.readingSeriesByContainer(ctx.loaders).load({ containerId, parameterCode, from: range.from, to: range.to, bucket });
+}
+
 @Resolver()
 export class ReadingSeriesResolver {
   @Query(() => [ReadingBucket], {
@@ -36,15 +53,12 @@ export class ReadingSeriesResolver {
   @Extensions({ listSize: seriesListSize(365) })
   async readingSeries(
     @Arg('containerId', () => ID, { description: 'Global id of the container.' }) containerId: string,
-    @Arg('parameterCode', () => String, { description: 'Parameter code, e.g. TEMPERATURE.' }) parameterCode: string,
-    @Arg('range', () => DateRange, { description: 'Inclusive days.' }) range: DateRange,
-    @Arg('bucket', () => TimeBucket, { defaultValue: TimeBucket.DAY, description: 'Bucket size.' }) bucket: TimeBucket,
+    @Args(() => ReadingSeriesArgs) args: ReadingSeriesArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ReadingBucket[]> {
-    assertSeriesRange(range, 'range', bucket);
+    assertSeriesRange(args.range, 'range', args.bucket);
     const id = decodeIdOf('Container', containerId);
-    if (id == null) return [];
-    return readingLoaders.readingSeriesByContainer(ctx.loaders).load({ containerId: id, parameterCode, from: range.from, to: range.to, bucket });
+    return id == null ? [] : readingSeries(ctx, id, args);
   }
 }
 
@@ -54,15 +68,9 @@ export class ContainerReadingsResolver {
     description: `Readings of one parameter in the container, by day, ISO week or month: the buckets of \`readingSeries\`; ${SERIES_SPAN_RULE}.`,
   })
   @Extensions({ listSize: seriesListSize(365) })
-  readings(
-    @Root() container: Container,
-    @Arg('parameterCode', () => String, { description: 'Parameter code, e.g. TEMPERATURE.' }) parameterCode: string,
-    @Arg('range', () => DateRange, { description: 'Inclusive days.' }) range: DateRange,
-    @Arg('bucket', () => TimeBucket, { defaultValue: TimeBucket.DAY, description: 'Bucket size.' }) bucket: TimeBucket,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ReadingBucket[]> {
-    assertSeriesRange(range, 'range', bucket);
-    return readingLoaders.readingSeriesByContainer(ctx.loaders).load({ containerId: container.id, parameterCode, from: range.from, to: range.to, bucket });
+  readings(@Root() container: Container, @Args(() => ReadingSeriesArgs) args: ReadingSeriesArgs, @Ctx() ctx: GraphQLContext): Promise<ReadingBucket[]> {
+    assertSeriesRange(args.range, 'range', args.bucket);
+    return readingSeries(ctx, container.id, args);
   }
 
   @FieldResolver(() => [LatestReading], {

@@ -19,7 +19,7 @@ const BATCHES = 100;
 beforeAll(async () => {
   app = await startTestApp();
   fx = await GrowthFixture.create(app.database.url);
-  await fx.sql.query(`select ensure_time_partitions(t, $1::date, $2::date) from unnest(array['environmental_daily','daily_assignment_state']) t`, [addDays(start, -10), today]);
+  await fx.dailyPartitions(addDays(start, -10), today);
   const scenario = await fx.scenario('API', 2.75, 0, [{ stage: 'SMOLT', mortalityPct: 0.05 }]);
   for (let i = 0; i < BATCHES; i++) {
     const t1 = await fx.container(`T${i}a`);

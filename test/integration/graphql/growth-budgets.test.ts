@@ -28,10 +28,7 @@ const weightOn = (d: number) => Math.round((60 ** (1 / 3) + (2.75 / 1000) * 8 * 
 beforeAll(async () => {
   app = await startTestApp();
   fx = await GrowthFixture.create(app.database.url);
-  await fx.sql.query(`select ensure_time_partitions(t, $1::date, $2::date) from unnest(array['environmental_daily','daily_assignment_state']) t`, [
-    addDays(start, -10),
-    today,
-  ]);
+  await fx.dailyPartitions(addDays(start, -10), today);
   geographyId = (await fx.one<{ id: number }>(`select id from geography`)).id;
   const scenario = await fx.scenario('LONG', 2.75, 0);
   const [c1, c2, c3, c4] = [await fx.container('L1'), await fx.container('L2'), await fx.container('L3'), await fx.container('L4')];

@@ -30,10 +30,7 @@ const transferDay = addDays(start, 60);
 beforeAll(async () => {
   app = await startTestApp();
   fx = await GrowthFixture.create(app.database.url);
-  await fx.sql.query(`select ensure_time_partitions(t, $1::date, $2::date) from unnest(array['environmental_daily','daily_assignment_state']) t`, [
-    addDays(start, -10),
-    addDays(today, 40),
-  ]);
+  await fx.dailyPartitions(addDays(start, -10), addDays(today, 40));
   scenarioId = await fx.scenario('FIELDS', 2.75, 0);
   const [c1, c2, c3] = [await fx.container('F1'), await fx.container('F2'), await fx.container('F3')];
   containerId = c1!;

@@ -42,10 +42,7 @@ const ids = {
 beforeAll(async () => {
   app = await startTestApp();
   fx = await GrowthFixture.create(app.database.url);
-  await fx.sql.query(`select ensure_time_partitions(t, $1::date, $2::date) from unnest(array['environmental_daily','daily_assignment_state']) t`, [
-    addDays(start, -10),
-    today,
-  ]);
+  await fx.dailyPartitions(addDays(start, -10), today);
   const geography = (await fx.one<{ id: number }>(`select id from geography`)).id;
   const station = (await fx.one<{ id: number }>(`select id from freshwater_station`)).id;
   ids.hallA = fx.ids.hall;
