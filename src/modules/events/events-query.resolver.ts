@@ -33,7 +33,14 @@ import {
   type TransferFilter,
   type TransferOrder,
 } from './events-query.inputs.js';
-import { GrowthSampleConnection, MortalityEventConnection } from './events.resolver.js';
+import {
+  GrowthSampleConnection,
+  HarvestConnection,
+  LiceCountConnection,
+  MortalityEventConnection,
+  TransferConnection,
+  TreatmentConnection,
+} from './events.resolver.js';
 import { GrowthSample } from './growth-sample.entity.js';
 import { HarvestEvent, HarvestLot } from './harvest.entity.js';
 import { LiceCount } from './lice-count.entity.js';
@@ -226,10 +233,6 @@ export function transferPageSpec(filter: TransferFilter | undefined, orderBy: Tr
   });
 }
 
-const TreatmentConnection = connectionOf('Treatment', Treatment, 'A page of treatments.');
-const LiceCountConnection = connectionOf('LiceCount', LiceCount, 'A page of lice counts.');
-const TransferConnection = connectionOf('TransferAction', TransferAction, 'A page of transfer actions.');
-const HarvestConnection = connectionOf('HarvestEvent', HarvestEvent, 'A page of harvests.');
 const RecomputeJobConnection = connectionOf('RecomputeJob', RecomputeJob, 'A page of recompute jobs.');
 
 @Resolver()

@@ -9,7 +9,7 @@ import { FeedingEventConnection } from '../feed/feeding-event-query.resolver.js'
 import { FeedingEvent } from '../feed/feeding-event.entity.js';
 import { TransferAction, TransferWorkflow } from '../transfer/transfer.entity.js';
 import { BatchTransferFilter } from './events-query.inputs.js';
-import { batchEventPages, eventLoaders } from './events.loaders.js';
+import { batchEventPages, eventPages, type PageKey } from './events.loaders.js';
 import { transferFilterWhere } from './transfer-filter.js';
 import { GrowthSample, GrowthSampleFish } from './growth-sample.entity.js';
 import { HarvestEvent } from './harvest.entity.js';
@@ -21,6 +21,10 @@ import { roundHalfEven } from '../growth/engine/index.js';
 
 export const GrowthSampleConnection = connectionOf('GrowthSample', GrowthSample, 'A page of growth samples, by date.');
 export const MortalityEventConnection = connectionOf('MortalityEvent', MortalityEvent, 'A page of mortality events, by date.');
+export const TreatmentConnection = connectionOf('Treatment', Treatment, 'A page of treatments.');
+export const LiceCountConnection = connectionOf('LiceCount', LiceCount, 'A page of lice counts.');
+export const TransferConnection = connectionOf('TransferAction', TransferAction, 'A page of transfer actions.');
+export const HarvestConnection = connectionOf('HarvestEvent', HarvestEvent, 'A page of harvests.');
 
 @ArgsType()
 class EventPageArgs {
@@ -32,7 +36,7 @@ class EventPageArgs {
 }
 
 @ArgsType()
-class BatchTransferArgs {
+class BatchTransferArgs extends EventPageArgs {
   @Field(() => BatchTransferFilter, { nullable: true, description: 'Conditions (none: every transfer action of the batch).' })
   filter?: BatchTransferFilter;
 }
@@ -83,54 +87,60 @@ export class BatchEventsResolver {
     return new FeedingEventConnection(await feedingPages(ctx).load({ id: batch.id, first, after: args.after ?? null }));
   }
 
-  @FieldResolver(() => [TransferAction], {
-    description: 'Transfer actions of the batch (all statuses unless filtered), by execution date (planned ones without a date last).',
+  @FieldResolver(() => TransferConnection, {
+    description: 'Transfer actions of the batch (all statuses unless filtered), by execution date (planned ones without a date last), then id.',
   })
-  async transfers(@Root() batch: Batch, @Args(() => BatchTransferArgs) args: BatchTransferArgs, @Ctx() ctx: GraphQLContext): Promise<TransferAction[]> {
-    return eventLoaders.transfersByBatch(ctx.loaders).load({ batchId: batch.id, where: transferFilterWhere(args.filter) });
+  async transfers(@Root() batch: Batch, @Args(() => BatchTransferArgs) args: BatchTransferArgs, @Ctx() ctx: GraphQLContext) {
+    const key = { ...pageKey(batch.id, args), where: transferFilterWhere(args.filter) };
+    return new TransferConnection(await eventPages.transfersByBatch(ctx.loaders).load(key));
   }
 }
 
+/** The loader key of a per-parent event connection from its arguments (page size checked against the events cap). */
+function pageKey(id: number, args: EventPageArgs): PageKey {
+  return { id, first: resolvePageSize(args.first, PAGE_SIZE.maxEvents), after: args.after ?? null };
+}
+
+/** Connections of the assignment's events, each one statement per page of assignments and distinct page arguments. */
 @Resolver(() => BatchContainerAssignment)
 export class AssignmentEventsResolver {
-  // Plain lists (data-model.md §6.2), so the query cost assumes what a long stay holds (limits.ts): samples every
-  // week or two, deaths recorded daily, lice counted weekly.
-  @FieldResolver(() => [GrowthSample], { description: 'Growth samples of the assignment, by date.' })
-  @Extensions({ listSize: 30 })
-  growthSamples(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
-    return eventLoaders.growthSamplesByAssignment(ctx.loaders).load(a.id);
+  @FieldResolver(() => GrowthSampleConnection, { description: 'Growth samples of the assignment, by date, then id.' })
+  async growthSamples(@Root() a: BatchContainerAssignment, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    return new GrowthSampleConnection(await eventPages.growthSamplesByAssignment(ctx.loaders).load(pageKey(a.id, args)));
   }
 
-  @FieldResolver(() => [MortalityEvent], { description: 'Recorded deaths of the assignment, by date.' })
-  @Extensions({ listSize: 400 })
-  mortalityEvents(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
-    return eventLoaders.mortalityEventsByAssignment(ctx.loaders).load(a.id);
+  @FieldResolver(() => MortalityEventConnection, { description: 'Recorded deaths of the assignment, by date, then id.' })
+  async mortalityEvents(@Root() a: BatchContainerAssignment, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    return new MortalityEventConnection(await eventPages.mortalityEventsByAssignment(ctx.loaders).load(pageKey(a.id, args)));
   }
 
-  @FieldResolver(() => [Treatment], { description: 'Treatments of the assignment, by date.' })
-  treatments(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
-    return eventLoaders.treatmentsByAssignment(ctx.loaders).load(a.id);
+  @FieldResolver(() => TreatmentConnection, { description: 'Treatments of the assignment, by date, then id.' })
+  async treatments(@Root() a: BatchContainerAssignment, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    return new TreatmentConnection(await eventPages.treatmentsByAssignment(ctx.loaders).load(pageKey(a.id, args)));
   }
 
-  @FieldResolver(() => [LiceCount], { description: 'Lice counts of the assignment, by date.' })
-  @Extensions({ listSize: 60 })
-  liceCounts(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
-    return eventLoaders.liceCountsByAssignment(ctx.loaders).load(a.id);
+  @FieldResolver(() => LiceCountConnection, { description: 'Lice counts of the assignment, by date, then id.' })
+  async liceCounts(@Root() a: BatchContainerAssignment, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    return new LiceCountConnection(await eventPages.liceCountsByAssignment(ctx.loaders).load(pageKey(a.id, args)));
   }
 
-  @FieldResolver(() => [HarvestEvent], { description: 'Harvests from the assignment, by date.' })
-  harvests(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
-    return eventLoaders.harvestsByAssignment(ctx.loaders).load(a.id);
+  @FieldResolver(() => HarvestConnection, { description: 'Harvests from the assignment, by date, then id.' })
+  async harvests(@Root() a: BatchContainerAssignment, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    return new HarvestConnection(await eventPages.harvestsByAssignment(ctx.loaders).load(pageKey(a.id, args)));
   }
 
-  @FieldResolver(() => [TransferAction], { description: 'Transfers into the assignment, by execution date.' })
-  incomingTransfers(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
-    return eventLoaders.incomingTransfers(ctx.loaders).load(a.id);
+  @FieldResolver(() => TransferConnection, {
+    description: 'Transfers into the assignment, by execution date (planned ones without a date last), then id.',
+  })
+  async incomingTransfers(@Root() a: BatchContainerAssignment, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    return new TransferConnection(await eventPages.incomingTransfers(ctx.loaders).load(pageKey(a.id, args)));
   }
 
-  @FieldResolver(() => [TransferAction], { description: 'Transfers out of the assignment, by execution date.' })
-  outgoingTransfers(@Root() a: BatchContainerAssignment, @Ctx() ctx: GraphQLContext) {
-    return eventLoaders.outgoingTransfers(ctx.loaders).load(a.id);
+  @FieldResolver(() => TransferConnection, {
+    description: 'Transfers out of the assignment, by execution date (planned ones without a date last), then id.',
+  })
+  async outgoingTransfers(@Root() a: BatchContainerAssignment, @Args(() => EventPageArgs) args: EventPageArgs, @Ctx() ctx: GraphQLContext) {
+    return new TransferConnection(await eventPages.outgoingTransfers(ctx.loaders).load(pageKey(a.id, args)));
   }
 }
 

@@ -419,10 +419,10 @@ describe('bad input', () => {
 
 const BATCH_TRANSFERS = /* GraphQL */ `
   query($ids: [ID!], $filter: BatchTransferFilter) {
-    batches(first: 50, filter: { ids: $ids }) { edges { node { id transfers(filter: $filter) { id status executionDate workflow { id } } } } }
+    batches(first: 50, filter: { ids: $ids }) { edges { node { id transfers(filter: $filter) { nodes { id status executionDate workflow { id } } } } } }
   }
 `;
-type BatchTransfersResult = { batches: { edges: Array<{ node: { id: string; transfers: TransferNode[] } }> } };
+type BatchTransfersResult = { batches: { edges: Array<{ node: { id: string; transfers: { nodes: TransferNode[] } } }> } };
 
 describe('Batch.transfers(filter)', () => {
   const both = () => [gid.batch(ids.batchA), gid.batch(ids.batchB)];
@@ -430,7 +430,7 @@ describe('Batch.transfers(filter)', () => {
   const perBatch = async (filter: Record<string, unknown> | null, batchIds = both()) => {
     const res = await app.graphql<BatchTransfersResult>(BATCH_TRANSFERS, { ids: batchIds, filter });
     expect(res.errors).toBeUndefined();
-    const byBatch = new Map(res.data!.batches.edges.map(({ node }) => [node.id, node.transfers.map((t) => Number(numericId(t.id)))]));
+    const byBatch = new Map(res.data!.batches.edges.map(({ node }) => [node.id, node.transfers.nodes.map((t) => Number(numericId(t.id)))]));
     return { a: byBatch.get(gid.batch(ids.batchA)), b: byBatch.get(gid.batch(ids.batchB)), statements: res.extensions?.sqlStatements };
   };
   /** The batch's transfers matching `predicate`, in the field's order: execution date (none last), then id. */
@@ -484,11 +484,12 @@ describe('Batch.transfers(filter)', () => {
     expect(filtered.statements).toBe(plain.statements);
     expect(single.statements).toBe(plain.statements);
     // A second distinct filter in the same request costs one more statement; a repeated one costs none.
-    type Aliased = { batches: { edges: Array<{ node: { planned: Array<{ id: string }>; completed?: Array<{ id: string }>; again: Array<{ id: string }> } }> } };
+    type Nodes = { nodes: Array<{ id: string }> };
+    type Aliased = { batches: { edges: Array<{ node: { planned: Nodes; completed?: Nodes; again: Nodes } }> } };
     const aliased = (completed: boolean) => `query($ids: [ID!]) { batches(first: 50, filter: { ids: $ids }) { edges { node {
-         planned: transfers(filter: { statuses: [PLANNED] }) { id }
-         ${completed ? 'completed: transfers(filter: { statuses: [COMPLETED] }) { id }' : ''}
-         again: transfers(filter: { statuses: [PLANNED] }) { id } } } } }`;
+         planned: transfers(filter: { statuses: [PLANNED] }) { nodes { id } }
+         ${completed ? 'completed: transfers(filter: { statuses: [COMPLETED] }) { nodes { id } }' : ''}
+         again: transfers(filter: { statuses: [PLANNED] }) { nodes { id } } } } } }`;
     const once = await app.graphql<Aliased>(aliased(false), { ids: both() });
     const twice = await app.graphql<Aliased>(aliased(true), { ids: both() });
     expect(once.errors).toBeUndefined();
@@ -496,8 +497,8 @@ describe('Batch.transfers(filter)', () => {
     expect(twice.extensions?.sqlStatements).toBe(once.extensions!.sqlStatements! + 1);
     const statuses = new Map(transfers.map((t) => [t.id, t.status]));
     for (const { node } of twice.data!.batches.edges) {
-      expect(node.planned.every((t) => statuses.get(Number(numericId(t.id))) === 'PLANNED')).toBe(true);
-      expect(node.completed!.every((t) => statuses.get(Number(numericId(t.id))) === 'COMPLETED')).toBe(true);
+      expect(node.planned.nodes.every((t) => statuses.get(Number(numericId(t.id))) === 'PLANNED')).toBe(true);
+      expect(node.completed!.nodes.every((t) => statuses.get(Number(numericId(t.id))) === 'COMPLETED')).toBe(true);
       expect(node.again).toEqual(node.planned);
     }
   });
@@ -522,5 +523,145 @@ describe('Batch.transfers(filter)', () => {
     }
     const unknown = await app.graphql(BATCH_TRANSFERS, { ids: both(), filter: { batchIds: [gid.batch(ids.batchA)] } });
     expect(unknown.errors?.[0]?.message).toMatch(/batchIds/);
+  });
+});
+
+const BATCH_TRANSFER_PAGE = /* GraphQL */ `
+  query($id: ID!, $first: Int, $after: String, $filter: BatchTransferFilter) {
+    node(id: $id) { ... on Batch { transfers(first: $first, after: $after, filter: $filter) {
+      totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { id executionDate } } } } }
+  }
+`;
+type TransferPage = Connection<{ id: string; executionDate: string | null }>;
+
+describe('Batch.transfers as a connection', () => {
+  /** Walks a batch's transfers page by page; returns the numeric ids in order, the pages and the totalCounts seen. */
+  const walk = async (batch: number, first: number, filter: Record<string, unknown> | null = null) => {
+    const seen: number[] = [];
+    const totals = new Set<number>();
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const res: { data?: { node: { transfers: TransferPage } } | null; errors?: unknown } = await app.graphql<{ node: { transfers: TransferPage } }>(
+        BATCH_TRANSFER_PAGE,
+        { id: toGlobalId('Batch', batch), first, after, filter },
+      );
+      expect(res.errors).toBeUndefined();
+      const page = res.data!.node.transfers;
+      pages += 1;
+      expect(page.edges.length).toBeLessThanOrEqual(first);
+      expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+      totals.add(page.totalCount!);
+      seen.push(...page.edges.map((edge) => Number(numericId(edge.node.id))));
+      if (!page.pageInfo.hasNextPage) break;
+      expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)!.cursor);
+      after = page.pageInfo.endCursor;
+      expect(pages).toBeLessThan(20);
+    }
+    return { seen, pages, totals: [...totals] };
+  };
+
+  it('pages across undated (planned) transfers: by execution date, undated last, then id, each once', async () => {
+    const all = sortedIds(transfers.filter((t) => t.batch === ids.batchA), [[(t) => t.executed, 'ASC']]);
+    expect(transfers.filter((t) => t.batch === ids.batchA && t.executed === null).length).toBeGreaterThanOrEqual(2);
+    for (const first of [1, 2, 3, 50]) {
+      const { seen, pages, totals } = await walk(ids.batchA, first);
+      expect(seen).toEqual(all);
+      expect(pages).toBe(Math.max(1, Math.ceil(all.length / first)));
+      expect(totals).toEqual([all.length]);
+    }
+    // With a filter, paging and totalCount respect it.
+    const planned = sortedIds(transfers.filter((t) => t.batch === ids.batchA && t.status !== 'COMPLETED'), [[(t) => t.executed, 'ASC']]);
+    const filtered = await walk(ids.batchA, 1, { statuses: ['PLANNED', 'CANCELLED'] });
+    expect(filtered.seen).toEqual(planned);
+    expect(filtered.totals).toEqual([planned.length]);
+  });
+
+  it('rejects a forged cursor and a page size over the cap', async () => {
+    const id = toGlobalId('Batch', ids.batchA);
+    const bad = await app.graphql(BATCH_TRANSFER_PAGE, { id, first: 2, after: 'not-a-cursor' });
+    expect(bad.errors?.[0]?.message).toMatch(/Invalid cursor/);
+    const big = await app.graphql(BATCH_TRANSFER_PAGE, { id, first: 501 });
+    expect(big.errors?.[0]?.message).toMatch(/`first` must be between 0 and 500/);
+  });
+});
+
+const ASSIGNMENT_EVENTS = /* GraphQL */ `
+  query($id: ID!, $first: Int, $after: String) {
+    node(id: $id) { ... on BatchContainerAssignment {
+      mortalityEvents(first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { id eventDate count } } } } }
+  }
+`;
+
+describe('BatchContainerAssignment event connections', () => {
+  it('pages an assignment\'s mortality events with first/after: the stored rows by date, then id', async () => {
+    for (const assignment of [ids.aT1, ids.aT2, ids.aP1, ids.bT1, ids.bP2]) {
+      const stored = sortedIds(mortality.filter((m) => m.assignment === assignment), [[(m) => m.date, 'ASC']]);
+      for (const first of [1, 2, 3]) {
+        const seen: number[] = [];
+        let after: string | null = null;
+        let pages = 0;
+        for (;;) {
+          const res: { data?: { node: { mortalityEvents: Connection<{ id: string }> } } | null; errors?: unknown } = await app.graphql<{
+            node: { mortalityEvents: Connection<{ id: string }> };
+          }>(ASSIGNMENT_EVENTS, { id: gid.assignment(assignment), first, after });
+          expect(res.errors).toBeUndefined();
+          const page = res.data!.node.mortalityEvents;
+          pages += 1;
+          expect(page.totalCount).toBe(stored.length);
+          expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+          seen.push(...page.edges.map((edge) => Number(numericId(edge.node.id))));
+          if (!page.pageInfo.hasNextPage) break;
+          after = page.pageInfo.endCursor;
+          expect(pages).toBeLessThan(20);
+        }
+        expect(seen).toEqual(stored);
+        expect(pages).toBe(Math.max(1, Math.ceil(stored.length / first)));
+      }
+    }
+    // aT2 has two deaths on one day: the id breaks the tie across a page boundary.
+    expect(mortality.filter((m) => m.assignment === ids.aT2 && m.date === '2024-02-01')).toHaveLength(2);
+  });
+
+  it('serves a page of assignments each asking for connections in one statement per field and page arguments', async () => {
+    const query = (batches: number[], extra = '') => app.graphql<{
+      batches: { edges: Array<{ node: { assignments: Array<{ id: string; mortalityEvents: { nodes: Array<{ id: string }> }; incomingTransfers: { nodes: Array<{ id: string }> } }> } }> };
+    }>(
+      `query($ids: [ID!]) { batches(first: 50, filter: { ids: $ids }) { edges { node { assignments { id
+         mortalityEvents(first: 2) { nodes { id } } incomingTransfers(first: 1) { nodes { id } } ${extra} } } } } }`,
+      { ids: batches.map(gid.batch) },
+    );
+    const one = await query([ids.batchA]);
+    const both = await query([ids.batchA, ids.batchB]);
+    expect(one.errors).toBeUndefined();
+    expect(both.errors).toBeUndefined();
+    expect(both.extensions?.sqlStatements).toBe(one.extensions!.sqlStatements);
+    // Each assignment gets its own first page.
+    for (const { node } of both.data!.batches.edges) {
+      for (const a of node.assignments) {
+        const assignment = Number(numericId(a.id));
+        expect(a.mortalityEvents.nodes.map((m) => Number(numericId(m.id)))).toEqual(
+          sortedIds(mortality.filter((m) => m.assignment === assignment), [[(m) => m.date, 'ASC']]).slice(0, 2),
+        );
+        expect(a.incomingTransfers.nodes.map((t) => Number(numericId(t.id)))).toEqual(
+          sortedIds(transfers.filter((t) => t.dest === assignment), [[(t) => t.executed, 'ASC']]).slice(0, 1),
+        );
+      }
+    }
+    // Another page size is one more statement; a repeated one is none.
+    const more = await query([ids.batchA, ids.batchB], 'other: mortalityEvents(first: 3) { nodes { id } } same: mortalityEvents(first: 2) { nodes { id } }');
+    expect(more.errors).toBeUndefined();
+    expect(more.extensions?.sqlStatements).toBe(both.extensions!.sqlStatements! + 1);
+    // totalCount is one grouped count for all assignments of the request, and it is each assignment's own.
+    const counted = await query([ids.batchA, ids.batchB], 'counted: mortalityEvents(first: 2) { totalCount }');
+    const countedOne = await query([ids.batchA], 'counted: mortalityEvents(first: 2) { totalCount }');
+    expect(counted.extensions?.sqlStatements).toBe(both.extensions!.sqlStatements! + 1);
+    expect(countedOne.extensions?.sqlStatements).toBe(counted.extensions!.sqlStatements);
+    for (const { node } of (counted.data as unknown as { batches: { edges: Array<{ node: { assignments: Array<{ id: string; counted: { totalCount: number } }> } }> } }).batches.edges) {
+      for (const a of node.assignments) {
+        expect(a.counted.totalCount).toBe(mortality.filter((m) => m.assignment === Number(numericId(a.id))).length);
+      }
+    }
   });
 });

@@ -206,24 +206,28 @@ describe('events of batches and assignments', () => {
     const query = `query($first: Int) { batches(first: $first) { edges { node {
       batchNumber
       growthSamples(first: 1) { totalCount pageInfo { hasNextPage } edges { node { sampleDate avgWeightG assignment { assignmentDate } } } }
-      transfers { transferredCount mortalityDuringTransfer sourceAssignment { assignmentDate } destAssignment { assignmentDate } }
-      assignments { incomingTransfers { transferredCount } outgoingTransfers { transferredCount } }
+      transfers { nodes { transferredCount mortalityDuringTransfer sourceAssignment { assignmentDate } destAssignment { assignmentDate } } }
+      assignments { incomingTransfers { totalCount nodes { transferredCount } } outgoingTransfers { totalCount nodes { transferredCount } } }
     } } } }`;
     const res = await app.graphql<{
       batches: { edges: Array<{ node: {
         growthSamples: { totalCount: number; pageInfo: { hasNextPage: boolean }; edges: Array<{ node: { sampleDate: string; avgWeightG: number; assignment: { assignmentDate: string } } }> };
-        transfers: Array<{ transferredCount: number; mortalityDuringTransfer: number; sourceAssignment: { assignmentDate: string }; destAssignment: { assignmentDate: string } }>;
-        assignments: Array<{ incomingTransfers: Array<{ transferredCount: number }>; outgoingTransfers: Array<{ transferredCount: number }> }>;
+        transfers: { nodes: Array<{ transferredCount: number; mortalityDuringTransfer: number; sourceAssignment: { assignmentDate: string }; destAssignment: { assignmentDate: string } }> };
+        assignments: Array<{
+          incomingTransfers: { totalCount: number; nodes: Array<{ transferredCount: number }> };
+          outgoingTransfers: { totalCount: number; nodes: Array<{ transferredCount: number }> };
+        }>;
       } }> };
     }>(query, { first: 3 });
     expect(res.errors).toBeUndefined();
     const node = res.data!.batches.edges[2]!.node;
     expect(node.growthSamples.edges).toEqual([{ node: { sampleDate: addDays(start, 15), avgWeightG: 120, assignment: { assignmentDate: addDays(start, 10) } } }]);
     expect(node.growthSamples.totalCount).toBe(1);
-    expect(node.transfers).toEqual([
+    expect(node.transfers.nodes).toEqual([
       { transferredCount: 9_990, mortalityDuringTransfer: 10, sourceAssignment: { assignmentDate: start }, destAssignment: { assignmentDate: addDays(start, 10) } },
     ]);
-    expect(node.assignments.map((a) => [a.incomingTransfers.length, a.outgoingTransfers.length])).toEqual([[0, 1], [1, 0]]);
+    expect(node.assignments.map((a) => [a.incomingTransfers.nodes.length, a.outgoingTransfers.nodes.length])).toEqual([[0, 1], [1, 0]]);
+    expect(node.assignments.map((a) => [a.incomingTransfers.totalCount, a.outgoingTransfers.totalCount])).toEqual([[0, 1], [1, 0]]);
   });
 });
 

@@ -91,14 +91,14 @@ describe('statement budgets of data-model.md §6.6', () => {
         dailySeries: Array<{ lastDate: string; population: number }>;
         growthSamples: { edges: Array<{ node: { sampleDate: string } }> };
         assignments: Array<{ assignmentDate: string }>;
-        transfers: Array<{ executionDate: string; transferredCount: number }>;
+        transfers: { nodes: Array<{ executionDate: string; transferredCount: number }> };
       };
     }>(
       `query($id: ID!) { batch(id: $id) {
          dailySeries { lastDate population avgWeightG biomassKg mortalityCount }
          growthSamples(first: 500) { edges { node { sampleDate avgWeightG } } }
          assignments { assignmentDate departureDate }
-         transfers { executionDate transferredCount }
+         transfers { nodes { executionDate transferredCount } }
        } }`,
       { id: gid('Batch', batchA) },
     );
@@ -109,7 +109,7 @@ describe('statement budgets of data-model.md §6.6', () => {
     expect(res.data!.batch.dailySeries.at(-1)!.lastDate).toBe(today);
     expect(res.data!.batch.growthSamples.edges).toHaveLength(19);
     expect(res.data!.batch.assignments).toHaveLength(3);
-    expect(res.data!.batch.transfers.map((t) => t.transferredCount)).toEqual([19_900, 19_700]);
+    expect(res.data!.batch.transfers.nodes.map((t) => t.transferredCount)).toEqual([19_900, 19_700]);
     // batch, daily series, samples, assignments, transfers
     expect(res.extensions?.sqlStatements).toBeLessThanOrEqual(6);
     expect(res.extensions?.sqlStatements).toBe(5);

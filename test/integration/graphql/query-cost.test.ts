@@ -44,10 +44,15 @@ describe('query cost estimate', () => {
   });
 
   it("rejects by cost a page of batches with every assignment's daily deaths", () => {
-    const cost = measure(`{ batches(first: 100) { nodes { assignments { mortalityEvents { eventDate count } } } } }`).cost;
-    // 100 batches × 50 assignments × 400 days × 2 fields, at least.
+    const cost = measure(`{ batches(first: 100) { nodes { assignments { mortalityEvents(first: 400) { nodes { eventDate count } } } } } }`).cost;
+    // 100 batches × 50 assignments × 400 days × 2 fields, at least: a connection is costed by its `first`.
     expect(cost).toBeGreaterThan(100 * 50 * 400 * 2);
     expect(cost).toBeGreaterThan(limits.maxCost);
+    // Without `first`, the default page (50) is assumed.
+    const byDefault = measure(`{ batches(first: 100) { nodes { assignments { mortalityEvents { nodes { eventDate count } } } } } }`).cost;
+    expect(byDefault).toBeGreaterThan(100 * 50 * 50 * 2);
+    expect(byDefault).toBeLessThan(cost);
+    expect(byDefault).toBeGreaterThan(limits.maxCost);
   });
 
   it('keeps every example operation within the default depth and cost limits', () => {
