@@ -178,6 +178,23 @@ describe('computed and stored relations', () => {
     expect(got.map(([, value]) => value).sort()).toEqual([0, 0.3667, 0.5, null]);
   });
 
+  it('rounds adultFemalesPerFish half to even (growth-engine.md §5.13): 1 female on 32 fish is 0.0312', async () => {
+    const { id } = await env.one<{ id: number }>(
+      `insert into lice_count (assignment_id, count_date, fish_sampled, method, recorded_by) values ($1, $2, 32, 'MANUAL', 'test') returning id`,
+      [ids.aT1, day(30)],
+    );
+    try {
+      await env.sql.query(`insert into lice_count_entry (lice_count_id, lice_species, lice_stage, count) values ($1, 'L_SALMONIS', 'ADULT_FEMALE', 1)`, [id]);
+      const res = await q<{ node: { adultFemalesPerFish: number } }>(`query($id: ID!) { node(id: $id) { ... on LiceCount { adultFemalesPerFish } } }`, {
+        id: gid('LiceCount', id),
+      });
+      expect(res.data!.node.adultFemalesPerFish).toBe(0.0312);
+    } finally {
+      await env.sql.query('delete from lice_count_entry where lice_count_id = $1', [id]);
+      await env.sql.query('delete from lice_count where id = $1', [id]);
+    }
+  });
+
   it('loads the vaccination type of a treatment', async () => {
     const res = await q<{ treatments: Connection<{ id: string; vaccinationType: { id: string; name: string } | null }> }>(
       `{ treatments(first: 50) { edges { node { id vaccinationType { id name } } } } }`,

@@ -41,6 +41,10 @@ describe('query cost estimate', () => {
     });
     expect(batchSeries.cost).toBe(2 + 91);
     expect(measure(`{ batch(batchNumber: "B") { dailySeries { population } } }`).cost).toBe(2 + 900);
+    // Reading series count their days the same way (the range is required there).
+    const range = '{ from: "2024-01-01", to: "2026-12-31" }';
+    expect(measure(`{ readingSeries(containerId: "x", parameterCode: "TEMPERATURE", range: ${range}) { value } }`).cost).toBe(1 + 1096);
+    expect(measure(`{ container(id: "x") { readings(parameterCode: "TEMPERATURE", range: ${range}, bucket: MONTH) { value } } }`).cost).toBe(2 + 37);
   });
 
   it("rejects by cost a page of batches with every assignment's daily deaths", () => {
