@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { pgArray } from '../../db/raw-sql.js';
 import type { Loaders } from '../../graphql/loaders.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
 import { roundHalfEven } from '../growth/engine/index.js';
@@ -63,8 +64,8 @@ export const analyticsLoaders = {
               >(
                 `select d.container_id, d.assignment_id, d.batch_id, d.population, d.biomass_kg, d.avg_weight_g, c.max_biomass_kg, c.volume_m3
                    from daily_assignment_state d join container c on c.id = d.container_id
-                  where d.container_id in (${ids.map(() => '?').join(',')}) and d.date = ?`,
-                [...ids, date],
+                  where d.container_id = any(?::bigint[]) and d.date = ?`,
+                [pgArray(ids), date],
                 'all',
                 l.em.getLoggerContext(),
               );

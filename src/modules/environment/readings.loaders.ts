@@ -1,22 +1,13 @@
 import DataLoader from 'dataloader';
-import { GraphQLError } from 'graphql';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { mapReadOnly } from '../../db/read-only-entities.js';
 import { pgArray } from '../../db/raw-sql.js';
-import { assertDateRange, type DateRange } from '../../graphql/common/date-range.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
 import { DateScalar } from '../../graphql/common/scalars.js';
 import type { Loaders } from '../../graphql/loaders.js';
-import { diffDays, fromDayIndex, isoWeekStart, monthBounds, toDayIndex } from '../../shared/dates.js';
+import { fromDayIndex, isoWeekStart, monthBounds, toDayIndex } from '../../shared/dates.js';
 import { TimeBucket } from '../enums.js';
 import { EnvironmentalReading } from './environmental-reading.entity.js';
-
-/** A DAY series spans at most this many days (data-model.md §6.1: a daily series request spans at most 1,100 days). */
-export const MAX_DAILY_SERIES_DAYS = 1_100;
-/** A WEEK or MONTH series spans at most this many days (about ten years). */
-export const MAX_SERIES_DAYS = 3_660;
-/** The span rule of reading series, for descriptions. */
-export const SERIES_SPAN_RULE = `\`range\` spans at most ${MAX_DAILY_SERIES_DAYS.toLocaleString('en-US')} days with bucket DAY and ${MAX_SERIES_DAYS.toLocaleString('en-US')} days with WEEK or MONTH`;
 
 @ObjectType({ description: 'Sensor readings of one parameter aggregated over a bucket (from the daily aggregates).' })
 export class ReadingBucket {
@@ -37,20 +28,6 @@ export class ReadingBucket {
 
   @Field(() => Int, { description: 'Readings in the bucket.' })
   readingCount!: number;
-}
-
-/**
- * Rejects inverted ranges and ranges longer than the bucket allows: MAX_DAILY_SERIES_DAYS for DAY, MAX_SERIES_DAYS
- * for WEEK and MONTH (BAD_USER_INPUT naming the argument).
- */
-export function assertSeriesRange(range: DateRange, argumentName: string, bucket: TimeBucket): void {
-  assertDateRange(range, argumentName);
-  const span = diffDays(range.to, range.from) + 1;
-  const max = bucket === TimeBucket.DAY ? MAX_DAILY_SERIES_DAYS : MAX_SERIES_DAYS;
-  if (span > max) {
-    const hint = bucket === TimeBucket.DAY ? `; narrow \`${argumentName}\` or use WEEK or MONTH` : '';
-    throw new GraphQLError(`A ${bucket} series spans at most ${max} days (asked ${span})${hint}`, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
-  }
 }
 
 /** Calendar bucket start of a day index: the day, its ISO week's Monday, or the 1st of its month. */

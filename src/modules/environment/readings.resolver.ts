@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import { Arg, Args, ArgsType, Ctx, Extensions, Field, FieldResolver, Float, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { seriesListSize } from '../../graphql/limits.js';
-import { DateRange } from '../../graphql/common/date-range.js';
+import { assertSeriesRange, DateRange, SERIES_SPAN_RULE } from '../../graphql/common/date-range.js';
 import { decodeIdOf } from '../../graphql/common/global-id.js';
 import { DateTimeScalar } from '../../graphql/common/scalars.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { TimeBucket } from '../enums.js';
 import { Container } from '../infrastructure/container.entity.js';
-import { assertSeriesRange, ReadingBucket, readingLoaders, SERIES_SPAN_RULE } from './readings.loaders.js';
+import { ReadingBucket, readingLoaders } from './readings.loaders.js';
 
 /** How far back `latestReadings` looks, so the query stays inside a few monthly partitions. */
 const LATEST_READING_WINDOW_DAYS = 31;

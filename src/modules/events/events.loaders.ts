@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { mapReadOnly } from '../../db/read-only-entities.js';
+import { pgArray } from '../../db/raw-sql.js';
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { encodeCursor, pageOf, type Page } from '../../graphql/common/connection.js';
@@ -75,9 +76,9 @@ export function parentEventPages<T extends { id: number }>(l: Loaders, name: str
             const where = group[0]!.where ?? [];
             const rows = await l.em.execute<Array<{ owner: string | number; n: number }>>(
               `select ${parent} as owner, count(*)::int as n from ${from}
-                where ${parent} in (${group.map(() => '?').join(',')})${where.map((w) => ` and ${w.sql}`).join('')}
+                where ${parent} = any(?::bigint[])${where.map((w) => ` and ${w.sql}`).join('')}
                 group by ${parent}`,
-              [...group.map((key) => key.id), ...where.flatMap((w) => w.params)],
+              [pgArray(group.map((key) => key.id)), ...where.flatMap((w) => w.params)],
               'all',
               l.em.getLoggerContext(),
             );
@@ -99,7 +100,7 @@ export function parentEventPages<T extends { id: number }>(l: Loaders, name: str
             const { first, after } = group[0]!;
             const where = group[0]!.where ?? [];
             const cursor = after ? decodeSqlCursor(after, [{ type, nullable }]) : null;
-            const params: unknown[] = [...group.map((key) => key.id), ...where.flatMap((w) => w.params)];
+            const params: unknown[] = [pgArray(group.map((key) => key.id)), ...where.flatMap((w) => w.params)];
             let seek = '';
             if (cursor) {
               const [value] = cursor.values;
@@ -119,7 +120,7 @@ export function parentEventPages<T extends { id: number }>(l: Loaders, name: str
                  select e.*, ${parent} as page_owner, ${sort}::text as page_key,
                         row_number() over (partition by ${parent} order by ${sort} nulls last, e.id) as page_rank
                    from ${from}
-                  where ${parent} in (${group.map(() => '?').join(',')})${where.map((w) => ` and ${w.sql}`).join('')} ${seek}
+                  where ${parent} = any(?::bigint[])${where.map((w) => ` and ${w.sql}`).join('')} ${seek}
                ) x where page_rank <= ? order by page_owner, page_rank`,
               params,
             );

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Loaders } from '../../graphql/loaders.js';
-import { findReadOnlyIn } from '../../db/read-only-entities.js';
+import { mapReadOnly } from '../../db/read-only-entities.js';
+import { pgArray } from '../../db/raw-sql.js';
 import { groupBy } from '../../graphql/common/loader-helpers.js';
 import {
   roundHalfEven,
@@ -147,12 +148,14 @@ export const growthLoaders = {
       'recentJobsByBatch',
       () =>
         new DataLoader<number, RecomputeJob[]>(async (batchIds) => {
-          const rows = await findReadOnlyIn(l.em, RecomputeJob, 'batch', batchIds, { orderBy: { requestedAt: 'desc', id: 'desc' } });
-          const groups = new Map<number, RecomputeJob[]>(batchIds.map((id) => [id, []]));
-          for (const row of rows) {
-            const group = groups.get(row.batch.id);
-            if (group && group.length < 20) group.push(row);
-          }
+          // LIMIT inside the lateral: a batch's long job history is not read to keep 20.
+          const rows = await sql<Record<string, unknown>>(
+            l.em,
+            `select j.* from unnest(?::bigint[]) as k(id)
+               cross join lateral (select * from recompute_job j where j.batch_id = k.id order by j.requested_at desc, j.id desc limit 20) j`,
+            [pgArray(batchIds)],
+          );
+          const groups = groupBy(mapReadOnly(l.em, RecomputeJob, rows), (job) => job.batch.id);
           return batchIds.map((id) => groups.get(id) ?? []);
         }),
     ),
@@ -169,8 +172,8 @@ export const growthLoaders = {
               const { from, to, bucket } = group[0]!;
               const rows = await sql<StoredRow>(
                 l.em,
-                `${DAILY_SELECT} where assignment_id in (${group.map(() => '?').join(',')}) and date between ? and ? order by assignment_id, date`,
-                [...group.map((key) => key.id), from, to],
+                `${DAILY_SELECT} where assignment_id = any(?::bigint[]) and date between ? and ? order by assignment_id, date`,
+                [pgArray(group.map((key) => key.id)), from, to],
               );
               const owned = groupBy(rows, (row) => row.assignment_id);
               for (const key of group) {
@@ -196,8 +199,8 @@ export const growthLoaders = {
               const { from, to, bucket } = group[0]!;
               const rows = await sql<StoredBatchRow>(
                 l.em,
-                `${BATCH_SELECT} where s.batch_id in (${group.map(() => '?').join(',')}) and s.date between ? and ? order by s.batch_id, s.date`,
-                [...group.map((key) => key.id), from, to],
+                `${BATCH_SELECT} where s.batch_id = any(?::bigint[]) and s.date between ? and ? order by s.batch_id, s.date`,
+                [pgArray(group.map((key) => key.id)), from, to],
               );
               const owned = groupBy(rows, (row) => row.batch_id);
               for (const key of group) {
@@ -232,7 +235,7 @@ export const growthLoaders = {
                      union all
                      (${DAILY_SELECT} where assignment_id = a.id and date <= ?::date order by date desc limit 1)
                      limit 1) d`,
-                [`{${group.map((key) => key.id).join(',')}}`, asOf, asOf],
+                [pgArray(group.map((key) => key.id)), asOf, asOf],
               );
               for (const row of rows) {
                 const [bucket] = downsampleAssignmentSeries([toEngineRow(row)], { from: row.date, to: row.date }, 'DAY');
@@ -261,7 +264,7 @@ export const growthLoaders = {
                 l.em,
                 `select d.* from unnest(?::bigint[]) as k(id)
                    cross join lateral (${BATCH_SELECT} where s.batch_id = k.id and s.date <= ?::date order by s.date desc limit 1) d`,
-                [`{${group.map((key) => key.id).join(',')}}`, asOf],
+                [pgArray(group.map((key) => key.id)), asOf],
               );
               for (const row of rows) {
                 const [point] = downsampleBatchSeries([toBatchRow(row)], { from: row.date, to: row.date }, 'DAY');
@@ -291,7 +294,7 @@ export const growthLoaders = {
               `select k.i, (select extract(epoch from max(s.computed_at)) * 1000 from daily_assignment_state s
                              where s.assignment_id = k.id and s.date between k.f and k.t) as computed_at
                  from unnest(?::bigint[], ?::date[], ?::date[]) with ordinality as k(id, f, t, i)`,
-              [`{${keys.map((k) => k.id).join(',')}}`, `{${keys.map((k) => k.from).join(',')}}`, `{${keys.map((k) => k.to).join(',')}}`],
+              [pgArray(keys.map((k) => k.id)), pgArray(keys.map((k) => k.from)), pgArray(keys.map((k) => k.to))],
             );
             const byIndex = new Map(rows.map((r) => [Number(r.i), r.computed_at === null ? null : new Date(Number(r.computed_at))]));
             return keys.map((_, index) => byIndex.get(index + 1) ?? null);
@@ -353,7 +356,7 @@ export const growthLoaders = {
                        from batch_daily_state s where s.batch_id = l.batch_id and s.date <= l.date
                    ) t
                    left join batch_daily_state w on w.batch_id = l.batch_id and w.date = l.date - 30`,
-                [`{${group.map((key) => key.id).join(',')}}`, asOf],
+                [pgArray(group.map((key) => key.id)), asOf],
               );
               for (const r of rows) {
                 const days = Math.round((Date.parse(r.as_of) - Date.parse(r.start_date)) / 86_400_000) + 1;

@@ -20,7 +20,7 @@ import {
 } from 'type-graphql';
 import { Role } from '../../graphql/auth.js';
 import { seriesListSize } from '../../graphql/limits.js';
-import { DateRange, assertDateRange } from '../../graphql/common/date-range.js';
+import { assertSeriesRange, DateRange, SERIES_SPAN_RULE } from '../../graphql/common/date-range.js';
 import { decodeIdOf, toGlobalId } from '../../graphql/common/global-id.js';
 import { refreshForEvent, subscriptionId } from '../../graphql/common/subscriptions.js';
 import { DateScalar, DateTimeScalar } from '../../graphql/common/scalars.js';
@@ -28,7 +28,7 @@ import { UserError, UserErrorCode } from '../../graphql/common/user-error.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { publishEvents } from '../../events/publisher.js';
 import type { BatchUpdatedEvent, RecomputeProgressEvent } from '../../events/events.js';
-import { addDays, diffDays, todayUtc } from '../../shared/dates.js';
+import { addDays, todayUtc } from '../../shared/dates.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { Batch } from '../batch/batch.entity.js';
 import { AnchorType, RecomputeReason, TimeBucket } from '../enums.js';
@@ -40,29 +40,18 @@ import { BatchDailyPoint, BatchKpis, DailyAssignmentState } from './growth.types
 import { RecomputeJob } from './recompute-job.entity.js';
 import { enqueueRecompute } from './recompute.service.js';
 
-/** A daily series request spans at most this many days (data-model.md §6.1). */
-export const MAX_DAILY_SERIES_DAYS = 1_100;
-
-
-/** Resolves the requested range against the owner's own dates and enforces the span limit of DAY series. */
+/** Resolves the requested range against the owner's own dates and enforces the span limits of series. */
 function seriesRange(range: DateRange | undefined, defaultFrom: string, defaultTo: string, bucket: TimeBucket) {
-  assertDateRange(range, 'range');
-  const from = range?.from ?? defaultFrom;
-  const to = range?.to ?? defaultTo;
-  if (bucket === TimeBucket.DAY && diffDays(to, from) + 1 > MAX_DAILY_SERIES_DAYS) {
-    throw new GraphQLError(
-      `A DAY series spans at most ${MAX_DAILY_SERIES_DAYS} days (asked ${diffDays(to, from) + 1}); narrow \`range\` or use WEEK or MONTH`,
-      { extensions: { code: 'BAD_USER_INPUT', argumentName: 'range' } },
-    );
-  }
-  return { from, to, bucket };
+  const resolved = { from: range?.from ?? defaultFrom, to: range?.to ?? defaultTo };
+  assertSeriesRange(resolved, 'range', bucket);
+  return { ...resolved, bucket };
 }
 
 @Resolver(() => BatchContainerAssignment)
 export class AssignmentGrowthResolver {
   @FieldResolver(() => [DailyAssignmentState], {
     description:
-      'The daily growth series of this assignment, optionally bucketed (WEEK = ISO week, MONTH = calendar month). Default range: the whole stay. A DAY series spans at most 1,100 days.',
+      `The daily growth series of this assignment, optionally bucketed (WEEK = ISO week, MONTH = calendar month). Default range: the whole stay; the ${SERIES_SPAN_RULE}.`,
   })
   // Query cost: a sea stay is about 400 days.
   @Extensions({ listSize: seriesListSize(400) })
@@ -95,7 +84,7 @@ export class AssignmentGrowthResolver {
 export class BatchGrowthResolver {
   @FieldResolver(() => [BatchDailyPoint], {
     description:
-      "The batch's aggregate daily series (all containers), optionally bucketed. Default range: batch start to its end (or today). A DAY series spans at most 1,100 days.",
+      `The batch's aggregate daily series (all containers), optionally bucketed. Default range: batch start to its end (or today); the ${SERIES_SPAN_RULE}.`,
   })
   // Query cost: a batch lives about 900 days, egg to harvest.
   @Extensions({ listSize: seriesListSize(900) })

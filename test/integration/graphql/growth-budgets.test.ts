@@ -5,6 +5,7 @@ import { recomputeBatch } from '../../../src/modules/growth/recompute.service.js
 import { addDays, utcDate } from '../../../src/shared/dates.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { GrowthFixture } from '../../helpers/growth-fixtures.js';
+import { numericId } from '../../helpers/connections.js';
 
 /**
  * A 900-day batch (three tanks, two transfers, samples every 45 days, recorded deaths) and a 200-day batch beside
@@ -257,5 +258,21 @@ describe('arguments of KPIs, summaries and series', () => {
     );
     for (const [i, w] of want.entries()) expect(got[i]!.avgWeightG).toBeCloseTo(w.avg_weight_g, 2);
     expect(got.reduce((n, p) => n + p.mortalityCount, 0)).toBeGreaterThanOrEqual(200);
+  });
+
+  it('lists the 20 newest recompute jobs of a batch, newest first', async () => {
+    for (let i = 0; i < 23; i++) {
+      await fx.sql.query(
+        `insert into recompute_job (batch_id, reason, status, not_before, requested_at) values ($1, 'MANUAL', 'SUCCEEDED', now(), now() - make_interval(mins => $2))`,
+        [batchB, (i * 7) % 23],
+      );
+    }
+    const want = await fx.rows<{ id: string }>(`select id::text from recompute_job where batch_id = $1 order by requested_at desc, id desc limit 20`, [batchB]);
+    const res = await app.graphql<{ batch: { recomputeJobs: Array<{ id: string }> } }>(`query($id: ID!) { batch(id: $id) { recomputeJobs { id } } }`, {
+      id: gid('Batch', batchB),
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.batch.recomputeJobs.map((job) => String(numericId(job.id)))).toEqual(want.map((row) => row.id));
+    expect(want).toHaveLength(20);
   });
 });

@@ -4,6 +4,7 @@
  * `seed_utilisation_daily`. The one computation behind both the verification check V8 and `SeedRun.utilisation`,
  * so the report and the API cannot disagree.
  */
+import { pgArray } from '../../../db/raw-sql.js';
 
 /** Runs one statement with `$n` parameters (arrays passed as PostgreSQL array literals) and returns its rows. */
 export type UtilisationQuery = <R extends object>(sql: string, params: unknown[]) => Promise<R[]>;
@@ -64,7 +65,7 @@ export async function loadUtilisationDays(query: UtilisationQuery, runIds: reado
        join geography g on g.id = u.geography_id
       where u.seed_run_id = any($1::bigint[]) and u.date > r.today - $2::int and u.date <= r.today
       order by u.seed_run_id, g.code, u.container_class, u.date`,
-    [`{${runIds.join(',')}}`, windowDays],
+    [pgArray(runIds), windowDays],
   );
   return rows.map((row) => ({
     runId: Number(row.run_id),
