@@ -485,8 +485,8 @@ describe('Batch.transfers(filter)', () => {
     expect(single.statements).toBe(plain.statements);
     // A second distinct filter in the same request costs one more statement; a repeated one costs none.
     type Nodes = { nodes: Array<{ id: string }> };
-    type Aliased = { batches: { edges: Array<{ node: { planned: Nodes; completed?: Nodes; again: Nodes } }> } };
-    const aliased = (completed: boolean) => `query($ids: [ID!]) { batches(first: 50, filter: { ids: $ids }) { edges { node {
+    type Aliased = { batches: { edges: Array<{ node: { id: string; planned: Nodes; completed?: Nodes; again: Nodes } }> } };
+    const aliased = (completed: boolean) => `query($ids: [ID!]) { batches(first: 50, filter: { ids: $ids }) { edges { node { id
          planned: transfers(filter: { statuses: [PLANNED] }) { nodes { id } }
          ${completed ? 'completed: transfers(filter: { statuses: [COMPLETED] }) { nodes { id } }' : ''}
          again: transfers(filter: { statuses: [PLANNED] }) { nodes { id } } } } } }`;
@@ -495,10 +495,18 @@ describe('Batch.transfers(filter)', () => {
     expect(once.errors).toBeUndefined();
     expect(twice.errors).toBeUndefined();
     expect(twice.extensions?.sqlStatements).toBe(once.extensions!.sqlStatements! + 1);
-    const statuses = new Map(transfers.map((t) => [t.id, t.status]));
+    const served = (list: Nodes) => list.nodes.map((t) => Number(numericId(t.id)));
+    expect(twice.data!.batches.edges.map(({ node }) => node.id)).toEqual(both());
+    expect(expected(ids.batchA, (t) => t.status === 'PLANNED').length).toBeGreaterThan(0);
+    expect(expected(ids.batchA, (t) => t.status === 'COMPLETED').length).toBeGreaterThan(0);
     for (const { node } of twice.data!.batches.edges) {
-      expect(node.planned.nodes.every((t) => statuses.get(Number(numericId(t.id))) === 'PLANNED')).toBe(true);
-      expect(node.completed!.nodes.every((t) => statuses.get(Number(numericId(t.id))) === 'COMPLETED')).toBe(true);
+      const batch = Number(numericId(node.id));
+      const planned = expected(batch, (t) => t.status === 'PLANNED');
+      const completed = expected(batch, (t) => t.status === 'COMPLETED');
+      expect(node.planned.nodes).toHaveLength(planned.length);
+      expect(served(node.planned)).toEqual(planned);
+      expect(node.completed!.nodes).toHaveLength(completed.length);
+      expect(served(node.completed!)).toEqual(completed);
       expect(node.again).toEqual(node.planned);
     }
   });
@@ -638,6 +646,14 @@ describe('BatchContainerAssignment event connections', () => {
     expect(both.errors).toBeUndefined();
     expect(both.extensions?.sqlStatements).toBe(one.extensions!.sqlStatements);
     // Each assignment gets its own first page.
+    const assignmentsOf = (batches: number[]) => [...assignmentOf].filter(([, a]) => batches.includes(a.batch)).map(([id]) => id).sort((x, y) => x - y);
+    const servedAssignments = (edges: Array<{ node: { assignments: Array<{ id: string }> } }>) =>
+      edges.flatMap(({ node }) => node.assignments.map((a) => Number(numericId(a.id)))).sort((x, y) => x - y);
+    const expectedAssignments = assignmentsOf([ids.batchA, ids.batchB]);
+    expect(expectedAssignments).toHaveLength(5);
+    expect(both.data!.batches.edges).toHaveLength(2);
+    expect(both.data!.batches.edges.flatMap(({ node }) => node.assignments)).toHaveLength(expectedAssignments.length);
+    expect(servedAssignments(both.data!.batches.edges)).toEqual(expectedAssignments);
     for (const { node } of both.data!.batches.edges) {
       for (const a of node.assignments) {
         const assignment = Number(numericId(a.id));
@@ -658,7 +674,10 @@ describe('BatchContainerAssignment event connections', () => {
     const countedOne = await query([ids.batchA], 'counted: mortalityEvents(first: 2) { totalCount }');
     expect(counted.extensions?.sqlStatements).toBe(both.extensions!.sqlStatements! + 1);
     expect(countedOne.extensions?.sqlStatements).toBe(counted.extensions!.sqlStatements);
-    for (const { node } of (counted.data as unknown as { batches: { edges: Array<{ node: { assignments: Array<{ id: string; counted: { totalCount: number } }> } }> } }).batches.edges) {
+    const countedEdges = (counted.data as unknown as { batches: { edges: Array<{ node: { assignments: Array<{ id: string; counted: { totalCount: number } }> } }> } }).batches.edges;
+    expect(countedEdges.flatMap(({ node }) => node.assignments)).toHaveLength(expectedAssignments.length);
+    expect(servedAssignments(countedEdges)).toEqual(expectedAssignments);
+    for (const { node } of countedEdges) {
       for (const a of node.assignments) {
         expect(a.counted.totalCount).toBe(mortality.filter((m) => m.assignment === Number(numericId(a.id))).length);
       }

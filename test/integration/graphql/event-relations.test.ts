@@ -240,11 +240,14 @@ describe('computed and stored relations', () => {
       const row = batches.find((b) => b.id === numericId(node.id))!;
       expect(node.seedRun?.id ?? null).toBe(row.seed_run_id == null ? null : gid('SeedRun', row.seed_run_id));
       expect(node.creation && [numericId(node.creation.id), numericId(node.creation.batch.id)]).toEqual(row.creation && [row.creation, row.id]);
+      expect(node.placements).toHaveLength(placements.filter((p) => p.batch_id === row.id).length);
       for (const placement of node.placements) {
         const stored = placements.find((p) => p.id === numericId(placement.id))!;
         expect([numericId(placement.batch.id), placement.creation && numericId(placement.creation.id)]).toEqual([stored.batch_id, stored.creation_id]);
       }
     }
+    expect(placements.length).toBeGreaterThan(0);
+    expect(nodes.flatMap((n) => n.placements.map((p) => numericId(p.id))).sort((x, y) => x - y)).toEqual(placements.map((p) => p.id).sort((x, y) => x - y));
     expect(nodes.find((n) => numericId(n.id) === ids.batchA)!.seedRun).toEqual({ id: gid('SeedRun', ids.run), status: 'SUCCEEDED' });
   });
 

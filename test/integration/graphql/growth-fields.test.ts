@@ -213,10 +213,10 @@ describe('DailyAssignmentState stored columns', () => {
       expect(point.computedAt).toBe(inBucket.map((r) => r.computed_at).sort().at(-1));
       expect(point.anchorCount).toBe(inBucket.filter((r) => r.anchor_type !== null).length);
     }
-    // The week holding the sample counts it; its last day is not an anchor day.
+    // The week holding the sample counts it; its anchorType is that of its last day (the sample's only if they coincide).
     const sampleWeek = series.find((p) => p.bucketStart <= sampleDay && p.bucketEnd >= sampleDay)!;
     expect(sampleWeek.anchorCount).toBe(1);
-    if (sampleWeek.lastDate !== sampleDay) expect(sampleWeek.anchorType).toBeNull();
+    expect(sampleWeek.anchorType).toBe(sampleWeek.lastDate === sampleDay ? 'GROWTH_SAMPLE' : null);
   });
 
   it('serves latestState with the new fields, and costs no statement for series that do not ask for computedAt', async () => {

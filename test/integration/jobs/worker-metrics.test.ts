@@ -7,6 +7,7 @@ import { enqueueRecompute } from '../../../src/modules/growth/recompute.service.
 import { addDays, utcDate } from '../../../src/shared/dates.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { GrowthFixture } from '../../helpers/growth-fixtures.js';
+import { metricSample } from '../../helpers/metrics.js';
 import { spawnWorker as spawnProcess, until } from '../../helpers/processes.js';
 
 /**
@@ -38,8 +39,7 @@ function spawnWorker(env: Record<string, string>) {
 
 /** The value of `aquagraph_jobs_total{kind,status}` in a Prometheus text exposition (0 when absent). */
 function jobCount(exposition: string, kind: string, status: string): number {
-  const line = exposition.split('\n').find((l) => l.startsWith(`aquagraph_jobs_total{kind="${kind}",status="${status}"} `));
-  return line ? Number(line.split(' ').at(-1)) : 0;
+  return metricSample(exposition, 'aquagraph_jobs_total', { kind, status }) ?? 0;
 }
 
 describe('worker-only process metrics listener (WORKER_METRICS_PORT)', () => {
