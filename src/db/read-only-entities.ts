@@ -67,7 +67,7 @@ function readPlan(em: EntityManager, entity: EntityClass<object>): ReadPlan {
   if (plan) return plan;
   const platform = em.getPlatform();
   const scalars: Array<{ name: string; field: string; convert?: (value: unknown) => unknown }> = [];
-  const references: Array<{ name: string; field: string }> = [];
+  const references: Array<{ name: string; field: string; bareId: boolean }> = [];
   for (const prop of meta.props) {
     if (prop.persist === false || !prop.fieldNames?.length) continue;
     if (prop.kind === ReferenceKind.SCALAR) {
@@ -90,7 +90,8 @@ function readPlan(em: EntityManager, entity: EntityClass<object>): ReadPlan {
       // A composite key such as (batch_id, assignment_id) → (batch_id, id): the stub takes the target's id column.
       const index = prop.fieldNames.length === 1 ? 0 : prop.referencedColumnNames.indexOf('id');
       if (index < 0) throw new Error(`findReadOnly: ${meta.className}.${prop.name} does not reference an id column`);
-      references.push({ name: prop.name, field: prop.fieldNames[index]! });
+      // `mapToPk` relations hold the bare id, as managed entities do.
+      references.push({ name: prop.name, field: prop.fieldNames[index]!, bareId: prop.mapToPk === true });
     }
   }
   // A prototype that shadows MikroORM's property accessors with plain writable slots, so assignments below
@@ -106,9 +107,9 @@ function readPlan(em: EntityManager, entity: EntityClass<object>): ReadPlan {
         // pg already parses numbers, booleans and json (pg-types.ts); only text needs the ORM's conversions.
         object[name] = value == null ? null : convert && typeof value === 'string' ? convert(value) : value;
       }
-      for (const { name, field } of references) {
+      for (const { name, field, bareId } of references) {
         const id = row[field];
-        object[name] = id == null ? null : { id };
+        object[name] = id == null ? null : bareId ? id : { id };
       }
       return object;
     },

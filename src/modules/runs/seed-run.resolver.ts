@@ -248,12 +248,6 @@ class SeedRunUtilisationType {
   classes!: ClassUtilisation[];
 }
 
-/** Id of a batch's seed run: read-only rows carry the many-to-one as an `{ id }` stub, managed entities as the id. */
-function seedRunIdOf(batch: Batch): number | null {
-  const owner = batch.seedRunId as unknown as { id: number } | number | null | undefined;
-  return typeof owner === 'object' ? (owner?.id ?? null) : (owner ?? null);
-}
-
 @Resolver(() => Batch)
 export class BatchSeedRunResolver {
   @FieldResolver(() => SeedRun, {
@@ -261,7 +255,7 @@ export class BatchSeedRunResolver {
     description: 'The seed run that generated the batch (cleanup goes by it); null for batches entered through the API.',
   })
   async seedRun(@Root() batch: Batch, @Ctx() ctx: GraphQLContext): Promise<SeedRun | null> {
-    const runId = seedRunIdOf(batch);
+    const runId = batch.seedRunId;
     const run = runId == null ? null : await ctx.loaders.byId(SeedRunRow).load(runId);
     return run ? toSeedRunType(run) : null;
   }
@@ -273,7 +267,7 @@ export class SeedRunBatchResolver {
   async batch(@Root() item: SeedRunBatchType, @Ctx() ctx: GraphQLContext): Promise<Batch | null> {
     const batch = await ctx.loaders.byId(Batch).load(batchRowId(item.batchKey, 0));
     // Ids derive from the batch key: a later run's batch may hold the same id.
-    return batch && seedRunIdOf(batch) === item.runId ? batch : null;
+    return batch && batch.seedRunId === item.runId ? batch : null;
   }
 }
 
@@ -308,6 +302,9 @@ class SeedRunBatchesArgs {
 export class SeedRun {
   @Field(() => ID, { description: 'Opaque global id.' })
   id!: string;
+
+  /** The row id behind `id`, for the relation resolvers. */
+  runId!: number;
 
   @Field(() => String, { description: 'Profile name (demo, standard, full or custom).' })
   profileName!: string;
@@ -380,6 +377,7 @@ export { SeedRun as SeedRunType };
 export function toSeedRunType(run: SeedRunRow): SeedRun {
   return Object.assign(new SeedRun(), {
     id: toGlobalId('SeedRun', run.id),
+    runId: run.id,
     profileName: run.profileName,
     profile: run.profile,
     profileHash: run.profileHash,
@@ -548,7 +546,7 @@ export class SeedRunResolver {
   @FieldResolver(() => SeedRunBatchConnection, { description: 'The planned batches of the run (its work items), by batch key.' })
   async batches(@Root() run: SeedRun, @Args(() => SeedRunBatchesArgs) args: SeedRunBatchesArgs, @Ctx() ctx: GraphQLContext) {
     const first = resolvePageSize(args.first, PAGE_SIZE.maxEntities);
-    const runId = decodeIdOf('SeedRun', run.id)!;
+    const { runId } = run;
     const statuses = args.statuses ? [...new Set(args.statuses)].sort() : null;
     // A bad cursor fails this field alone, not every run's page batched with it.
     if (args.after) decodeBatchCursor(args.after);
@@ -568,7 +566,7 @@ export class SeedRunResolver {
     if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 3660) {
       throw new GraphQLError(`\`windowDays\` must be between 1 and 3660, got ${windowDays}`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'windowDays' } });
     }
-    const runId = decodeIdOf('SeedRun', run.id)!;
+    const { runId } = run;
     const classes = await seedRunUtilisation(ctx.loaders).load({ runId, windowDays });
     const firstDates = classes.map((c) => c.firstDate).sort();
     const lastDates = classes.map((c) => c.lastDate).sort();
