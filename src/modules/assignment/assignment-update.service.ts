@@ -7,9 +7,9 @@ import { addDays } from '../../shared/dates.js';
 import type { DirtyMarkInput } from '../growth/recompute.service.js';
 import { Container } from '../infrastructure/container.entity.js';
 import { containerOccupant, occupantSpan } from '../operations/containers.js';
-import { assertVersion, checkEditInput } from '../operations/edit.js';
+import { assertVersion, checkEditInput, findRef } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
-import { decodeOrReject, inputError, lockAssignment, reject } from '../operations/rules.js';
+import { inputError, lockAssignment, reject, syncBatchEndDate } from '../operations/rules.js';
 import { LifecycleStage } from '../species/species.entity.js';
 import { refreshOpening } from '../transfer/transfer-edit.service.js';
 import type { AssignmentUpdateInput } from './assignment-update.inputs.js';
@@ -58,8 +58,7 @@ export async function updateAssignment(tx: EntityManager, input: AssignmentUpdat
 
   let stage: LifecycleStage | null = null;
   if (input.lifecycleStageId != null) {
-    const found = await tx.findOne(LifecycleStage, decodeOrReject('LifecycleStage', input.lifecycleStageId, 'lifecycle stage', 'lifecycleStageId'));
-    if (!found) reject(UserErrorCode.NOT_FOUND, `No lifecycle stage with id ${input.lifecycleStageId}`, 'lifecycleStageId');
+    const found = await findRef(tx, LifecycleStage, 'lifecycle stage', input.lifecycleStageId, 'lifecycleStageId');
     if (found.species.id !== batch.species.id) reject(UserErrorCode.VALIDATION, `Stage ${found.code} is not a stage of the batch's species`, 'lifecycleStageId');
     if (found.id !== assignment.lifecycleStage.id) stage = found;
   }
@@ -95,15 +94,7 @@ export async function updateAssignment(tx: EntityManager, input: AssignmentUpdat
   assignment.departureDate = end;
   if (start !== oldStart) await refreshOpening(tx, assignment);
   await tx.flush();
-  if (end !== oldEnd) {
-    await txQuery(
-      tx,
-      `update batch b set actual_end_date = m.last, updated_at = now(), version = b.version + 1
-         from (select max(departure_date) as last from batch_container_assignment where batch_id = $1) m
-        where b.id = $1 and b.status in ('COMPLETED', 'TERMINATED') and b.actual_end_date is distinct from m.last`,
-      [batch.id],
-    );
-  }
+  if (end !== oldEnd) await syncBatchEndDate(tx, batch.id);
 
   const froms: string[] = [];
   if (stage || start !== oldStart) froms.push(start < oldStart ? start : oldStart);

@@ -4,9 +4,9 @@ import { txQuery } from '../../db/raw-sql.js';
 import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
 import { BatchStatus } from '../enums.js';
-import { assertVersion, checkEditInput } from '../operations/edit.js';
+import { assertVersion, checkEditInput, findRef } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
-import { decodeOrReject, lockBatch, reject } from '../operations/rules.js';
+import { decodeOrReject, lastDepartureDate, lockBatch, reject } from '../operations/rules.js';
 import { todayUtc } from '../../shared/dates.js';
 import { Scenario } from '../scenario/scenario.entity.js';
 import { Species } from '../species/species.entity.js';
@@ -117,15 +117,7 @@ export async function setBatchStatus(tx: EntityManager, input: BatchStatusSetInp
       'status',
     );
   }
-  let actualEndDate = batch.actualEndDate ?? null;
-  if (from === BatchStatus.ACTIVE) {
-    const { rows } = await txQuery<{ last: string | null }>(
-      tx,
-      'select max(departure_date)::text as last from batch_container_assignment where batch_id = $1',
-      [batch.id],
-    );
-    actualEndDate = rows[0]?.last ?? null;
-  }
+  const actualEndDate = from === BatchStatus.ACTIVE ? await lastDepartureDate(tx, batch.id) : (batch.actualEndDate ?? null);
   tx.assign(batch, { status: to, actualEndDate });
   await tx.flush();
   return result(batch, true);
@@ -140,8 +132,7 @@ export async function setBatchScenario(tx: EntityManager, input: BatchScenarioSe
   const batch = await lockForEdit(tx, input);
   let scenario: Scenario | null = null;
   if (input.scenarioId != null) {
-    scenario = await tx.findOne(Scenario, decodeOrReject('Scenario', input.scenarioId, 'scenario', 'scenarioId'));
-    if (!scenario) reject(UserErrorCode.NOT_FOUND, `No scenario with id ${input.scenarioId}`, 'scenarioId');
+    scenario = await findRef(tx, Scenario, 'scenario', input.scenarioId, 'scenarioId');
     if (scenario.species.id !== batch.species.id) {
       reject(UserErrorCode.VALIDATION, `Scenario ${scenario.name} is not for the species of batch ${batch.batchNumber}`, 'scenarioId');
     }

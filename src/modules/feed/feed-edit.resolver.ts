@@ -4,7 +4,7 @@ import { versionResolver } from '../../graphql/common/version-resolver.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Area } from '../infrastructure/area.entity.js';
 import { Hall } from '../infrastructure/freshwater-station.entity.js';
-import { runOperation } from '../operations/operation.js';
+import { runEdit } from '../operations/edit.js';
 import { loadById } from '../operations/payload.js';
 import {
   FeedContainerCreateInput,
@@ -38,16 +38,13 @@ export class FeedEditResolver {
     @Arg('input', () => FeedCreateInput, { description: 'The feed.' }) input: FeedCreateInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<FeedCreatePayload> {
-    const errors = checkFeedCreateInput(input);
-    if (errors.length > 0) return { feed: null, userErrors: errors };
-    const outcome = await runOperation(ctx, {
+    const { row, userErrors } = await runEdit(ctx, Feed, checkFeedCreateInput(input), {
       mutation: 'feedCreate',
       idempotency: { key: input.idempotencyKey, input },
       write: (tx) => createFeed(tx, input),
       constraintErrors: FEED_CONSTRAINTS,
     });
-    if (!outcome.ok) return { feed: null, userErrors: outcome.userErrors };
-    return { feed: await loadById(ctx, Feed, outcome.resourceId), userErrors: [] };
+    return { feed: row, userErrors };
   }
 
   @Authorized(Role.OPERATOR)
@@ -59,11 +56,8 @@ export class FeedEditResolver {
     @Arg('input', () => FeedUpdateInput, { description: 'The feed, its version and the changes.' }) input: FeedUpdateInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<FeedUpdatePayload> {
-    const errors = checkFeedUpdateInput(input);
-    if (errors.length > 0) return { feed: null, userErrors: errors };
-    const outcome = await runOperation(ctx, { mutation: 'feedUpdate', write: (tx) => updateFeed(tx, input), constraintErrors: FEED_CONSTRAINTS });
-    if (!outcome.ok) return { feed: null, userErrors: outcome.userErrors };
-    return { feed: await loadById(ctx, Feed, outcome.resourceId), userErrors: [] };
+    const { row, userErrors } = await runEdit(ctx, Feed, checkFeedUpdateInput(input), { mutation: 'feedUpdate', write: (tx) => updateFeed(tx, input), constraintErrors: FEED_CONSTRAINTS });
+    return { feed: row, userErrors };
   }
 
   @Authorized(Role.OPERATOR)
@@ -74,16 +68,13 @@ export class FeedEditResolver {
     @Arg('input', () => FeedContainerCreateInput, { description: 'The feed store.' }) input: FeedContainerCreateInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<FeedContainerCreatePayload> {
-    const errors = checkFeedContainerCreateInput(input);
-    if (errors.length > 0) return { feedContainer: null, userErrors: errors };
-    const outcome = await runOperation(ctx, {
+    const { row, userErrors } = await runEdit(ctx, FeedContainer, checkFeedContainerCreateInput(input), {
       mutation: 'feedContainerCreate',
       idempotency: { key: input.idempotencyKey, input },
       write: (tx) => createFeedContainer(tx, input),
       constraintErrors: FEED_CONTAINER_CONSTRAINTS,
     });
-    if (!outcome.ok) return { feedContainer: null, userErrors: outcome.userErrors };
-    return { feedContainer: await loadById(ctx, FeedContainer, outcome.resourceId), userErrors: [] };
+    return { feedContainer: row, userErrors };
   }
 
   @Authorized(Role.OPERATOR)
@@ -95,15 +86,12 @@ export class FeedEditResolver {
     @Arg('input', () => FeedContainerUpdateInput, { description: 'The feed store, its version and the changes.' }) input: FeedContainerUpdateInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<FeedContainerUpdatePayload> {
-    const errors = checkFeedContainerUpdateInput(input);
-    if (errors.length > 0) return { feedContainer: null, userErrors: errors };
-    const outcome = await runOperation(ctx, {
+    const { row, userErrors } = await runEdit(ctx, FeedContainer, checkFeedContainerUpdateInput(input), {
       mutation: 'feedContainerUpdate',
       write: (tx) => updateFeedContainer(tx, input),
       constraintErrors: FEED_CONTAINER_CONSTRAINTS,
     });
-    if (!outcome.ok) return { feedContainer: null, userErrors: outcome.userErrors };
-    return { feedContainer: await loadById(ctx, FeedContainer, outcome.resourceId), userErrors: [] };
+    return { feedContainer: row, userErrors };
   }
 }
 

@@ -2,9 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
 import { Area } from '../infrastructure/area.entity.js';
 import { Hall } from '../infrastructure/freshwater-station.entity.js';
-import { changedFields, checkEditInput, lockVersioned } from '../operations/edit.js';
+import { changedFields, checkEditInput, checkName, findRef, lockVersioned } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
-import { decodeOrReject, inputError, InputChecks, reject, roundTo } from '../operations/rules.js';
+import { inputError, InputChecks, reject, roundTo } from '../operations/rules.js';
 import type { FeedContainerCreateInput, FeedContainerUpdateInput, FeedCreateInput, FeedUpdateInput } from './feed-edit.inputs.js';
 import { Feed, FeedContainer } from './feed.entity.js';
 
@@ -22,7 +22,7 @@ type FeedFields = { [K in keyof Omit<FeedCreateInput, 'idempotencyKey'>]?: FeedC
 
 /** Checks on feed fields alone (absent or null ones are skipped), within the columns' CHECK constraints. */
 function checkFeedFields(input: FeedFields, checks: InputChecks): UserError[] {
-  if (input.name != null) checks.check(input.name.trim().length > 0, 'name must not be empty', 'name').maxLength(input.name.trim(), 100, 'name');
+  checkName(checks, input.name, 100, 'name');
   // Sizes are checked as numeric(·,2) stores them: a value that rounds to 0 (or up to the limit) is refused here.
   checks.maxLength(input.brand?.trim(), 100, 'brand').positiveBelow(input.pelletSizeMm == null ? null : roundTo(input.pelletSizeMm, 2), 1000, 'pelletSizeMm');
   for (const field of ['proteinPct', 'fatPct'] as const) {
@@ -93,7 +93,7 @@ export async function updateFeed(tx: EntityManager, input: FeedUpdateInput): Pro
 type FeedContainerFields = { [K in keyof Omit<FeedContainerCreateInput, 'idempotencyKey'>]?: FeedContainerCreateInput[K] | null };
 
 function checkFeedContainerFields(input: FeedContainerFields, checks: InputChecks): UserError[] {
-  if (input.name != null) checks.check(input.name.trim().length > 0, 'name must not be empty', 'name').maxLength(input.name.trim(), 100, 'name');
+  checkName(checks, input.name, 100, 'name');
   return checks.positiveBelow(input.capacityKg == null ? null : roundTo(input.capacityKg, 2), 1e10, 'capacityKg').errors;
 }
 
@@ -118,13 +118,11 @@ export function checkFeedContainerUpdateInput(input: FeedContainerUpdateInput): 
  */
 async function location(tx: EntityManager, input: { hallId?: string | null; areaId?: string | null }): Promise<{ hall: Hall | null; area: Area | null }> {
   if (input.hallId != null) {
-    const hall = await tx.findOne(Hall, decodeOrReject('Hall', input.hallId, 'hall', 'hallId'));
-    if (!hall) reject(UserErrorCode.NOT_FOUND, `No hall with id ${input.hallId}`, 'hallId');
+    const hall = await findRef(tx, Hall, 'hall', input.hallId, 'hallId');
     if (!hall.active) reject(UserErrorCode.VALIDATION, `Hall ${hall.name} is not active`, 'hallId');
     return { hall, area: null };
   }
-  const area = await tx.findOne(Area, decodeOrReject('Area', input.areaId!, 'area', 'areaId'));
-  if (!area) reject(UserErrorCode.NOT_FOUND, `No area with id ${input.areaId}`, 'areaId');
+  const area = await findRef(tx, Area, 'area', input.areaId!, 'areaId');
   if (!area.active) reject(UserErrorCode.VALIDATION, `Area ${area.name} is not active`, 'areaId');
   return { hall: null, area };
 }

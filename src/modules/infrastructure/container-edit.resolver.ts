@@ -27,7 +27,7 @@ import {
   updateSensor,
 } from './container-edit.service.js';
 import { Container, ContainerType, Sensor } from './container.entity.js';
-import { runEdit } from './infrastructure-edit.js';
+import { runEdit } from '../operations/edit.js';
 
 const NO_RECOMPUTE = 'Reference data: nothing is recomputed.';
 

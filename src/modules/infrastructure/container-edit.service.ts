@@ -5,7 +5,7 @@ import { UserErrorCode, type UserError } from '../../graphql/common/user-error.j
 import { todayUtc } from '../../shared/dates.js';
 import { EnvironmentalParameter } from '../environment/environmental-parameter.entity.js';
 import { ContainerCategory, ContainerHierarchyRole } from '../enums.js';
-import { checkEditInput, lockVersioned } from '../operations/edit.js';
+import { assertUnique, checkEditInput, checkName, findRef, lockVersioned } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
 import { InputChecks, inputError, reject, roundTo } from '../operations/rules.js';
 import { Area } from './area.entity.js';
@@ -18,7 +18,7 @@ import type {
 } from './container-edit.inputs.js';
 import { Container, ContainerType, Sensor } from './container.entity.js';
 import { Hall } from './freshwater-station.entity.js';
-import { assertNoFishIn, assertUnique, atScale2, checkName, findRef, LIMITS, written } from './infrastructure-edit.js';
+import { assertNoFishIn, atScale2, LIMITS, written } from './infrastructure-edit.js';
 
 // ---- Container type ----------------------------------------------------------------------------------------------
 

@@ -1,13 +1,9 @@
-import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
-import { toGlobalId } from '../../graphql/common/global-id.js';
-import type { GraphQLContext } from '../../graphql/context.js';
-import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
+import { UserErrorCode } from '../../graphql/common/user-error.js';
 import { todayUtc } from '../../shared/dates.js';
-import { runOperation, type OperationSpec, type WriteResult } from '../operations/operation.js';
-import { loadById } from '../operations/payload.js';
-import { decodeOrReject, InputChecks, reject, roundTo } from '../operations/rules.js';
+import type { WriteResult } from '../operations/operation.js';
+import { InputChecks, reject, roundTo } from '../operations/rules.js';
 
 /** Limits of the numeric columns (data-model.md §2.1): values must stay below them. */
 export const LIMITS = {
@@ -29,56 +25,8 @@ export const atScale2 = <V extends number | null | undefined>(value: V): V => (v
 export const VERSION_DESCRIPTION =
   'The version the change is based on (optimistic locking): when the stored version differs, the change is rejected with STALE_VERSION and nothing is written.';
 
-/** Any infrastructure row: the id and the optimistic-locking version of MutableEntity. */
-interface Versioned {
-  id: number;
-  version: number;
-}
-
 /** What an infrastructure write did: the row it created or changed; reference data queues no recompute. */
 export const written = (type: string, id: number): WriteResult => ({ resource: { type, id }, marks: [] });
-
-/**
- * Runs an infrastructure mutation: the input checks' errors, else the write in one transaction (runOperation:
- * errors as data, idempotency keys of creates), then the row as committed, for the payload.
- */
-export async function runEdit<T extends Versioned>(
-  ctx: GraphQLContext,
-  entity: EntityClass<T>,
-  inputErrors: UserError[],
-  spec: OperationSpec<WriteResult>,
-): Promise<{ row: T | null; userErrors: UserError[] }> {
-  if (inputErrors.length > 0) return { row: null, userErrors: inputErrors };
-  const outcome = await runOperation(ctx, spec);
-  if (!outcome.ok) return { row: null, userErrors: outcome.userErrors };
-  return { row: await loadById(ctx, entity, outcome.resourceId), userErrors: [] };
-}
-
-/** A referenced row by global id; NOT_FOUND on `field` when there is none. */
-export async function findRef<T extends Versioned>(tx: EntityManager, entity: EntityClass<T>, label: string, globalId: string, field: string): Promise<T> {
-  const row = await tx.findOne(entity, { id: decodeOrReject(entity.name, globalId, label, field) } as FilterQuery<T>);
-  if (!row) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${globalId}`, field);
-  return row;
-}
-
-/**
- * CONFLICT on `field` when another row (not `exceptId`) matches `where`: names the existing row, so the caller can
- * use it instead. The unique key in the database backs this check against racing writers.
- */
-export async function assertUnique<T extends Versioned>(
-  tx: EntityManager,
-  entity: EntityClass<T>,
-  where: FilterQuery<T>,
-  exceptId: number | null,
-  describe: string,
-  field: string,
-  nameOf: (existing: T) => string,
-): Promise<void> {
-  const existing = await tx.findOne(entity, where);
-  if (existing && existing.id !== exceptId) {
-    reject(UserErrorCode.CONFLICT, `${describe} is already taken by ${nameOf(existing)} (id ${toGlobalId(entity.name, existing.id)})`, field);
-  }
-}
 
 /** Which containers a deactivation covers: one container, a hall's, an area's or a station's halls'. */
 export type ContainerScope = { containerId: number } | { hallId: number } | { areaId: number } | { stationId: number };
@@ -117,12 +65,6 @@ export async function assertNoFishIn(tx: EntityManager, scope: ContainerScope, w
       'active',
     );
   }
-}
-
-/** Checks on a name: not blank, at most `max` characters. */
-export function checkName(checks: InputChecks, value: string | null | undefined, max: number, field: string): InputChecks {
-  if (value == null) return checks;
-  return checks.check(value.trim().length > 0, `${field} must not be empty`, field).maxLength(value.trim(), max, field);
 }
 
 /** Checks on coordinates (WGS84 degrees), when given. */

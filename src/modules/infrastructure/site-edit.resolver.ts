@@ -4,7 +4,7 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { Area } from './area.entity.js';
 import { FreshwaterStation, Hall } from './freshwater-station.entity.js';
 import { Geography } from './geography.entity.js';
-import { runEdit } from './infrastructure-edit.js';
+import { runEdit } from '../operations/edit.js';
 import {
   AreaCreateInput,
   AreaCreatePayload,

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
 import { StationType } from '../enums.js';
-import { checkEditInput, lockVersioned } from '../operations/edit.js';
+import { assertUnique, checkEditInput, checkName, findRef, lockVersioned } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
 import { InputChecks, inputError, reject, roundTo } from '../operations/rules.js';
 import { Area } from './area.entity.js';
 import { FreshwaterStation, Hall } from './freshwater-station.entity.js';
 import { AreaGroup, Geography } from './geography.entity.js';
-import { assertNoFishIn, assertUnique, atScale2, checkCoordinates, checkName, findRef, LIMITS, written } from './infrastructure-edit.js';
+import { assertNoFishIn, atScale2, checkCoordinates, LIMITS, written } from './infrastructure-edit.js';
 import type {
   AreaCreateInput,
   AreaUpdateInput,

@@ -3,11 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { BatchContainerAssignment } from '../assignment/assignment.entity.js';
-import { UserErrorCode } from '../../graphql/common/user-error.js';
+import { toGlobalId } from '../../graphql/common/global-id.js';
+import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
 import type { DirtyMarkInput } from '../growth/recompute.service.js';
 import type { RecomputeJob } from '../growth/recompute-job.entity.js';
-import type { WriteResult } from './operation.js';
-import { loadJobs } from './payload.js';
+import { runOperation, type OperationSpec, type WriteResult } from './operation.js';
+import { loadById, loadJobs } from './payload.js';
 import { batchIdOfAssignment, decodeOrReject, InputChecks, lockBatches, reject } from './rules.js';
 
 /** What an update or delete of an operational event did, for its payload. */
@@ -186,6 +187,12 @@ export async function jobOfBatch(ctx: GraphQLContext, jobIds: number[], batchId:
 /** Stable codes are SCREAMING_SNAKE_CASE, like the reference data (EGG_ALEVIN, POST_SMOLT). */
 export const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
+/** Checks on a name (when given): not blank, at most `max` characters. */
+export function checkName(checks: InputChecks, value: string | null | undefined, max: number, field: string): InputChecks {
+  if (value == null) return checks;
+  return checks.check(value.trim().length > 0, `${field} must not be empty`, field).maxLength(value.trim(), max, field);
+}
+
 /** Keeps the fields whose value differs from the row's (no change, no write, no version bump). */
 export function changedFields<T extends object>(row: T, next: Partial<T>): Partial<T> {
   const current = row as Record<string, unknown>;
@@ -215,4 +222,52 @@ export async function lockVersioned<T extends { id: number; version: number }>(
   if (!row) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${input.id}`, ...fieldPath);
   assertVersion(label, row.version, input.version);
   return row;
+}
+
+/** Any edited row: the id and the optimistic-locking version of MutableEntity. */
+interface Versioned {
+  id: number;
+  version: number;
+}
+
+/**
+ * Runs an edit mutation (reference data, infrastructure, scenarios): the input checks' errors, else the write in one transaction (runOperation:
+ * errors as data, idempotency keys of creates), then the row as committed, for the payload.
+ */
+export async function runEdit<T extends Versioned>(
+  ctx: GraphQLContext,
+  entity: EntityClass<T>,
+  inputErrors: UserError[],
+  spec: OperationSpec<WriteResult>,
+): Promise<{ row: T | null; userErrors: UserError[] }> {
+  if (inputErrors.length > 0) return { row: null, userErrors: inputErrors };
+  const outcome = await runOperation(ctx, spec);
+  if (!outcome.ok) return { row: null, userErrors: outcome.userErrors };
+  return { row: await loadById(ctx, entity, outcome.resourceId), userErrors: [] };
+}
+
+/** A referenced row by global id; NOT_FOUND on `field` when there is none. */
+export async function findRef<T extends Versioned>(tx: EntityManager, entity: EntityClass<T>, label: string, globalId: string, field: string): Promise<T> {
+  const row = await tx.findOne(entity, { id: decodeOrReject(entity.name, globalId, label, field) } as FilterQuery<T>);
+  if (!row) reject(UserErrorCode.NOT_FOUND, `No ${label} with id ${globalId}`, field);
+  return row;
+}
+
+/**
+ * CONFLICT on `field` when another row (not `exceptId`) matches `where`: names the existing row, so the caller can
+ * use it instead. The unique key in the database backs this check against racing writers.
+ */
+export async function assertUnique<T extends Versioned>(
+  tx: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  exceptId: number | null,
+  describe: string,
+  field: string,
+  nameOf: (existing: T) => string,
+): Promise<void> {
+  const existing = await tx.findOne(entity, where);
+  if (existing && existing.id !== exceptId) {
+    reject(UserErrorCode.CONFLICT, `${describe} is already taken by ${nameOf(existing)} (id ${toGlobalId(entity.name, existing.id)})`, field);
+  }
 }

@@ -157,6 +157,32 @@ export async function assertNoActivityFrom(tx: EntityManager, assignment: BatchC
   }
 }
 
+/** SQL of the actual end of batch `b`: its last departure (null while nothing has departed). */
+const LAST_DEPARTURE_OF_B = '(select max(a.departure_date) from batch_container_assignment a where a.batch_id = b.id)';
+
+/** A batch's last departure, the actual end it gets when it is closed (null while nothing has departed). */
+export async function lastDepartureDate(tx: EntityManager, batchId: number): Promise<string | null> {
+  const { rows } = await txQuery<{ last: string | null }>(
+    tx,
+    'select max(departure_date)::text as last from batch_container_assignment where batch_id = $1',
+    [batchId],
+  );
+  return rows[0]?.last ?? null;
+}
+
+/**
+ * Keeps the actual end of a closed (COMPLETED or TERMINATED) batch at its last departure after a departure
+ * changed; the version is bumped only when the date moves. Open batches are left alone. Call after the flush.
+ */
+export async function syncBatchEndDate(tx: EntityManager, batchId: number): Promise<void> {
+  await txQuery(
+    tx,
+    `update batch b set actual_end_date = ${LAST_DEPARTURE_OF_B}, updated_at = now(), version = b.version + 1
+      where b.id = $1 and b.status in ('COMPLETED', 'TERMINATED') and b.actual_end_date is distinct from ${LAST_DEPARTURE_OF_B}`,
+    [batchId],
+  );
+}
+
 /**
  * Marks the batch COMPLETED (actual end = its last departure) when none of its assignments is open any more.
  * Call after the departure is flushed. Returns whether the batch was completed.
@@ -165,7 +191,7 @@ export async function completeBatchIfClosed(tx: EntityManager, batchId: number):
   const { rowCount } = await txQuery(
     tx,
     `update batch b set status = 'COMPLETED', updated_at = now(), version = b.version + 1,
-            actual_end_date = (select max(a.departure_date) from batch_container_assignment a where a.batch_id = b.id)
+            actual_end_date = ${LAST_DEPARTURE_OF_B}
       where b.id = $1 and b.status in ('PLANNED', 'ACTIVE')
         and exists (select 1 from batch_container_assignment a where a.batch_id = b.id)
         and not exists (select 1 from batch_container_assignment a where a.batch_id = b.id and a.departure_date is null)`,

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Role } from '../../graphql/auth.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { RecomputeReason } from '../enums.js';
+import { runEdit } from '../operations/edit.js';
 import { runOperation } from '../operations/operation.js';
 import { loadById, loadJobs } from '../operations/payload.js';
 import {
@@ -47,16 +48,13 @@ export class ScenarioEditResolver {
     @Arg('input', () => ScenarioCreateInput, { description: 'The scenario.' }) input: ScenarioCreateInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ScenarioCreatePayload> {
-    const errors = checkScenarioCreateInput(input);
-    if (errors.length > 0) return { scenario: null, userErrors: errors };
-    const outcome = await runOperation(ctx, {
+    const { row, userErrors } = await runEdit(ctx, Scenario, checkScenarioCreateInput(input), {
       mutation: 'scenarioCreate',
       idempotency: { key: input.idempotencyKey, input },
       write: (tx) => createScenario(tx, input),
       constraintErrors: SCENARIO_CONSTRAINTS,
     });
-    if (!outcome.ok) return { scenario: null, userErrors: outcome.userErrors };
-    return { scenario: await loadById(ctx, Scenario, outcome.resourceId), userErrors: [] };
+    return { scenario: row, userErrors };
   }
 
   @Authorized(Role.OPERATOR)
@@ -116,16 +114,13 @@ export class ScenarioEditResolver {
     @Arg('input', () => TemperatureProfileCreateInput, { description: 'The profile and its days.' }) input: TemperatureProfileCreateInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<TemperatureProfileCreatePayload> {
-    const errors = checkTemperatureProfileCreateInput(input);
-    if (errors.length > 0) return { temperatureProfile: null, userErrors: errors };
-    const outcome = await runOperation(ctx, {
+    const { row, userErrors } = await runEdit(ctx, TemperatureProfile, checkTemperatureProfileCreateInput(input), {
       mutation: 'temperatureProfileCreate',
       idempotency: { key: input.idempotencyKey, input },
       write: (tx) => createTemperatureProfile(tx, input),
       constraintErrors: TEMPERATURE_PROFILE_CONSTRAINTS,
     });
-    if (!outcome.ok) return { temperatureProfile: null, userErrors: outcome.userErrors };
-    return { temperatureProfile: await loadById(ctx, TemperatureProfile, outcome.resourceId), userErrors: [] };
+    return { temperatureProfile: row, userErrors };
   }
 
   @Authorized(Role.OPERATOR)

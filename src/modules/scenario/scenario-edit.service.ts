@@ -3,9 +3,9 @@ import { txQuery } from '../../db/raw-sql.js';
 import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
 import { MortalityFrequency } from '../enums.js';
 import type { DirtyMarkInput } from '../growth/recompute.service.js';
-import { checkEditInput, lockVersioned } from '../operations/edit.js';
+import { checkEditInput, findRef, lockVersioned } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
-import { decodeOrReject, inputError, InputChecks, lockBatches, reject, roundTo } from '../operations/rules.js';
+import { inputError, InputChecks, lockBatches, reject, roundTo } from '../operations/rules.js';
 import { LifecycleStage, Species } from '../species/species.entity.js';
 import {
   MAX_PROFILE_DAYS,
@@ -154,11 +154,8 @@ async function assertNameFree(tx: EntityManager, entity: typeof Scenario | typeo
   if (taken > 0) reject(UserErrorCode.CONFLICT, `A ${label} named "${name}" already exists`, 'name');
 }
 
-async function findProfile(tx: EntityManager, globalId: string): Promise<TemperatureProfile> {
-  const profile = await tx.findOne(TemperatureProfile, decodeOrReject('TemperatureProfile', globalId, 'temperature profile', 'temperatureProfileId'));
-  if (!profile) reject(UserErrorCode.NOT_FOUND, `No temperature profile with id ${globalId}`, 'temperatureProfileId');
-  return profile;
-}
+const findProfile = (tx: EntityManager, globalId: string): Promise<TemperatureProfile> =>
+  findRef(tx, TemperatureProfile, 'temperature profile', globalId, 'temperatureProfileId');
 
 /**
  * Writes profile days: inserts or overwrites `days` (skipping equal values) and, with `replace`, deletes the
@@ -192,8 +189,7 @@ async function writeDays(tx: EntityManager, profileId: number, days: readonly Te
 
 /** Creates a scenario of a species (NOT_FOUND for an unknown species or profile, CONFLICT for a taken name). */
 export async function createScenario(tx: EntityManager, input: ScenarioCreateInput): Promise<WriteResult> {
-  const species = await tx.findOne(Species, decodeOrReject('Species', input.speciesId, 'species', 'speciesId'));
-  if (!species) reject(UserErrorCode.NOT_FOUND, `No species with id ${input.speciesId}`, 'speciesId');
+  const species = await findRef(tx, Species, 'species', input.speciesId, 'speciesId');
   const temperatureProfile = input.temperatureProfileId != null ? await findProfile(tx, input.temperatureProfileId) : null;
   const name = input.name.trim();
   await assertNameFree(tx, Scenario, 'scenario', name);
@@ -251,9 +247,7 @@ export async function updateScenario(tx: EntityManager, input: ScenarioUpdateInp
  */
 export async function setStageParameter(tx: EntityManager, input: ScenarioStageParameterSetInput): Promise<WriteResult & { lifecycleStageId: number }> {
   const scenario = await lockVersioned(tx, Scenario, 'scenario', { id: input.scenarioId, version: input.version }, 'scenarioId');
-  const stageId = decodeOrReject('LifecycleStage', input.lifecycleStageId, 'lifecycle stage', 'lifecycleStageId');
-  const stage = await tx.findOne(LifecycleStage, stageId);
-  if (!stage) reject(UserErrorCode.NOT_FOUND, `No lifecycle stage with id ${input.lifecycleStageId}`, 'lifecycleStageId');
+  const stage = await findRef(tx, LifecycleStage, 'lifecycle stage', input.lifecycleStageId, 'lifecycleStageId');
   if (stage.species.id !== scenario.species.id) {
     reject(UserErrorCode.VALIDATION, `Stage ${stage.code} is not a stage of the species of scenario ${scenario.name}`, 'lifecycleStageId');
   }

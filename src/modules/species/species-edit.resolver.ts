@@ -3,6 +3,7 @@ import { Role } from '../../graphql/auth.js';
 import { versionResolver } from '../../graphql/common/version-resolver.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { RecomputeReason } from '../enums.js';
+import { runEdit } from '../operations/edit.js';
 import { runOperation } from '../operations/operation.js';
 import { loadById, loadJobs } from '../operations/payload.js';
 import {
@@ -41,16 +42,13 @@ export class SpeciesEditResolver {
     @Arg('input', () => SpeciesCreateInput, { description: 'The species.' }) input: SpeciesCreateInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<SpeciesCreatePayload> {
-    const errors = checkSpeciesCreateInput(input);
-    if (errors.length > 0) return { species: null, userErrors: errors };
-    const outcome = await runOperation(ctx, {
+    const { row, userErrors } = await runEdit(ctx, Species, checkSpeciesCreateInput(input), {
       mutation: 'speciesCreate',
       idempotency: { key: input.idempotencyKey, input },
       write: (tx) => createSpecies(tx, input),
       constraintErrors: SPECIES_CREATE_CONSTRAINTS,
     });
-    if (!outcome.ok) return { species: null, userErrors: outcome.userErrors };
-    return { species: await loadById(ctx, Species, outcome.resourceId), userErrors: [] };
+    return { species: row, userErrors };
   }
 
   @Authorized(Role.ADMIN)

@@ -2,9 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { txQuery } from '../../db/raw-sql.js';
 import { UserErrorCode, type UserError } from '../../graphql/common/user-error.js';
 import type { DirtyMarkInput } from '../growth/recompute.service.js';
-import { changedFields, checkEditInput, CODE_PATTERN, lockVersioned } from '../operations/edit.js';
+import { changedFields, checkEditInput, checkName, CODE_PATTERN, findRef, lockVersioned } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
-import { decodeOrReject, inputError, InputChecks, lockBatches, reject, roundTo } from '../operations/rules.js';
+import { inputError, InputChecks, lockBatches, reject, roundTo } from '../operations/rules.js';
 import type { LifecycleStageCreateInput, LifecycleStageUpdateInput, SpeciesCreateInput } from './species-edit.inputs.js';
 import { LifecycleStage, Species } from './species.entity.js';
 
@@ -23,11 +23,7 @@ export const STAGE_CONSTRAINTS: Record<string, UserError> = {
 
 /** Checks on speciesCreate's input alone (nothing read). */
 export function checkSpeciesCreateInput(input: SpeciesCreateInput): UserError[] {
-  return new InputChecks()
-    .check(input.name.trim().length > 0, 'name must not be empty', 'name')
-    .maxLength(input.name.trim(), 100, 'name')
-    .check(input.scientificName.trim().length > 0, 'scientificName must not be empty', 'scientificName')
-    .maxLength(input.scientificName.trim(), 200, 'scientificName').errors;
+  return checkName(checkName(new InputChecks(), input.name, 100, 'name'), input.scientificName, 200, 'scientificName').errors;
 }
 
 /** Creates a species; its name and scientific name are unique (CONFLICT naming the species that has them). */
@@ -51,7 +47,7 @@ function checkStageFields(input: StageFields, checks: InputChecks): UserError[] 
     const code = input.code.trim();
     checks.check(CODE_PATTERN.test(code), 'code must be SCREAMING_SNAKE_CASE (A–Z, 0–9 and _, starting with a letter)', 'code').maxLength(code, 32, 'code');
   }
-  if (input.name != null) checks.check(input.name.trim().length > 0, 'name must not be empty', 'name').maxLength(input.name.trim(), 100, 'name');
+  checkName(checks, input.name, 100, 'name');
   if (input.order != null) checks.check(input.order >= 1 && input.order <= MAX_ORDER, `order must be between 1 and ${MAX_ORDER} (got ${input.order})`, 'order');
   // Decimals are checked as their columns store them (`stored`): one that rounds to 0 or up to the limit is refused.
   const values = stored(input);
@@ -126,8 +122,7 @@ async function speciesBatchMarks(tx: EntityManager, speciesId: number): Promise<
  * after each one), so every batch of the species is marked dirty from its start.
  */
 export async function createLifecycleStage(tx: EntityManager, input: LifecycleStageCreateInput): Promise<WriteResult> {
-  const species = await tx.findOne(Species, decodeOrReject('Species', input.speciesId, 'species', 'speciesId'));
-  if (!species) reject(UserErrorCode.NOT_FOUND, `No species with id ${input.speciesId}`, 'speciesId');
+  const species = await findRef(tx, Species, 'species', input.speciesId, 'speciesId');
   const code = input.code.trim();
   await assertStageKeysFree(tx, species, { code, order: input.order });
   const values = stored(input);

@@ -4,7 +4,7 @@ import { UserErrorCode, type UserError } from '../../graphql/common/user-error.j
 import { diffDays } from '../../shared/dates.js';
 import type { Batch } from '../batch/batch.entity.js';
 import { BatchStatus, TransferStatus, TransferWorkflowStatus, TransferWorkflowType } from '../enums.js';
-import { assertVersion, checkEditInput } from '../operations/edit.js';
+import { assertVersion, checkEditInput, findRef } from '../operations/edit.js';
 import type { WriteResult } from '../operations/operation.js';
 import { decodeOrReject, inputError, lockBatch, reject } from '../operations/rules.js';
 import { LifecycleStage } from '../species/species.entity.js';
@@ -206,8 +206,7 @@ async function workflowStages(
 ): Promise<{ source: LifecycleStage; dest: LifecycleStage }> {
   const stage = async (globalId: string | null, currentId: number | undefined, field: string): Promise<LifecycleStage> => {
     if (globalId == null) return tx.findOneOrFail(LifecycleStage, currentId!);
-    const found = await tx.findOne(LifecycleStage, decodeOrReject('LifecycleStage', globalId, 'lifecycle stage', field));
-    if (!found) reject(UserErrorCode.NOT_FOUND, `No lifecycle stage with id ${globalId}`, field);
+    const found = await findRef(tx, LifecycleStage, 'lifecycle stage', globalId, field);
     if (found.species.id !== batch.species.id) reject(UserErrorCode.VALIDATION, `Stage ${found.code} is not a stage of the batch's species`, field);
     return found;
   };
