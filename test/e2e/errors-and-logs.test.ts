@@ -7,6 +7,8 @@ import { createLogger } from '../../src/logger.js';
 import { addDays, utcDate } from '../../src/shared/dates.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { GrowthFixture } from '../helpers/growth-fixtures.js';
+import { wsSubscriptionsStarted } from '../helpers/metrics.js';
+import { until } from '../helpers/processes.js';
 import { runOverWebSocket } from './ws-client.js';
 
 /** One parsed pino line. */
@@ -142,6 +144,7 @@ describe('request ids on log lines', () => {
       resolverLog.info('test: resolving a subscription event');
       return required.apply(this, args) as never;
     });
+    const subscriptions = await wsSubscriptionsStarted(app.url);
     const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     let stop = () => {};
     const event = new Promise<string>((resolve, reject) => {
@@ -151,7 +154,7 @@ describe('request ids on log lines', () => {
       );
     });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300)); // let the subscription register
+      await until('the subscription to start on the server', 10_000, async () => (await wsSubscriptionsStarted(app.url)) > subscriptions);
       mark = lines.length;
       const queued = await fetch(`${app.url}/graphql`, {
         method: 'POST',

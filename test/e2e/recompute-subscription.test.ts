@@ -5,6 +5,8 @@ import { toGlobalId } from '../../src/graphql/common/global-id.js';
 import { addDays, utcDate } from '../../src/shared/dates.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { GrowthFixture } from '../helpers/growth-fixtures.js';
+import { wsSubscriptionsStarted } from '../helpers/metrics.js';
+import { until } from '../helpers/processes.js';
 import { runOverWebSocket } from './ws-client.js';
 
 const today = utcDate(new Date());
@@ -55,6 +57,7 @@ describe('recomputeProgress over WebSocket', () => {
   it('follows one job by jobId: its RUNNING and SUCCEEDED, in order, and no other job\'s events', async () => {
     // Queued first; the job waits out its 2 s debounce, so subscribing now still sees it run.
     const jobId = await queueRecompute(batchIds[0]!);
+    const subscriptions = await wsSubscriptionsStarted(app.url);
     const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     const events: Array<{ id: string; status: string; batchNumber: string }> = [];
     let stop = () => {};
@@ -74,7 +77,7 @@ describe('recomputeProgress over WebSocket', () => {
       );
     });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300)); // let the subscription register
+      await until('the subscription to start on the server', 10_000, async () => (await wsSubscriptionsStarted(app.url)) > subscriptions);
       // Another batch's job runs at the same time: its events must not reach this subscriber.
       const otherJobId = await queueRecompute(batchIds[1]!);
       expect(otherJobId).not.toBe(jobId);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/shared/dates.js';
-import { expectUnchanged as unchanged, idOf, runRecompute, settle } from './edit-helpers.js';
+import { call, expectUnchanged as unchanged, idOf, runRecompute, settle } from './edit-helpers.js';
 import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
 
 let env: MutationEnv;
@@ -33,12 +33,7 @@ interface UpdatePayload {
   userErrors: UserErrorShape[];
 }
 
-async function call<T>(mutation: string, name: string, input: Record<string, unknown>, secret?: string): Promise<T> {
-  const res = await env.mutate<Record<string, T>>(mutation, { input }, secret);
-  expect(res.errors).toBeUndefined();
-  return res.data![name]!;
-}
-const update = (input: Record<string, unknown>) => call<UpdatePayload>(UPDATE, 'assignmentUpdate', input);
+const update = (input: Record<string, unknown>) => call<UpdatePayload>(env, UPDATE, 'assignmentUpdate', input);
 
 /** Runs each case against `assignmentId` and checks it is refused as expected, writing nothing. */
 async function expectRefused(assignmentId: number, cases: Array<[Record<string, unknown>, Partial<UserErrorShape>]>): Promise<void> {
@@ -64,7 +59,7 @@ describe('assignmentUpdate: stage', () => {
     const batch = await env.batch('AU-001', start, [env.ids.tanks[0]!], 1_000, 50);
     const source = batch.assignments[0]!;
     const day = addDays(start, 10);
-    const moved = await call<{ destAssignment: { id: string }; userErrors: UserErrorShape[] }>(TRANSFER, 'transferCreate', {
+    const moved = await call<{ destAssignment: { id: string }; userErrors: UserErrorShape[] }>(env, TRANSFER, 'transferCreate', {
       sourceAssignmentId: aGid(source),
       destContainerId: tankGid(1),
       executionDate: day,
@@ -123,7 +118,7 @@ describe('assignmentUpdate: departure', () => {
   it('moves the departure of a closed assignment within what is recorded; days taken by another assignment are a CONFLICT', async () => {
     const batch = await env.batch('AU-010', start, [env.ids.tanks[3]!], 500, 50);
     const id = batch.assignments[0]!;
-    const closed = await call<{ userErrors: UserErrorShape[] }>(CLOSE, 'assignmentClose', { assignmentId: aGid(id), date: addDays(start, 10), reason: 'OTHER' });
+    const closed = await call<{ userErrors: UserErrorShape[] }>(env, CLOSE, 'assignmentClose', { assignmentId: aGid(id), date: addDays(start, 10), reason: 'OTHER' });
     expect(closed.userErrors).toEqual([]);
     expect(await env.one('select status, actual_end_date from batch where id = $1', [batch.id])).toEqual({ status: 'COMPLETED', actual_end_date: addDays(start, 10) });
     const next = await env.batch('AU-011', addDays(start, 15), [env.ids.tanks[3]!], 100, 50);
@@ -167,7 +162,7 @@ describe('assignmentUpdate: departure', () => {
   it('refuses moving a departure that an emptying transfer made', async () => {
     const batch = await env.batch('AU-020', start, [env.ids.tanks[4]!], 500, 50);
     const id = batch.assignments[0]!;
-    const moved = await call<{ userErrors: UserErrorShape[] }>(TRANSFER, 'transferCreate', {
+    const moved = await call<{ userErrors: UserErrorShape[] }>(env, TRANSFER, 'transferCreate', {
       sourceAssignmentId: aGid(id),
       destContainerId: tankGid(5),
       executionDate: addDays(start, 10),
@@ -230,7 +225,7 @@ describe('assignmentUpdate: arrival', () => {
     const batch = await env.batch('AU-040', start, [env.ids.tanks[7]!], 800, 50);
     const old = await env.batch('AU-041', start, [env.ids.tanks[8]!], 100, 50);
     await env.sql.query(`update batch_container_assignment set departure_date = $2, close_reason = 'OTHER' where id = $1`, [old.assignments[0], addDays(start, 20)]);
-    const planned = await call<{ destAssignment: { id: string; assignmentDate: string }; userErrors: UserErrorShape[] }>(TRANSFER, 'transferCreate', {
+    const planned = await call<{ destAssignment: { id: string; assignmentDate: string }; userErrors: UserErrorShape[] }>(env, TRANSFER, 'transferCreate', {
       sourceAssignmentId: aGid(batch.assignments[0]!),
       destContainerId: tankGid(8),
       status: 'PLANNED',

@@ -2,8 +2,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeBatch } from '../../../src/modules/growth/recompute.service.js';
 import { addDays } from '../../../src/shared/dates.js';
-import { expectUnchanged as unchanged, idOf, runRecompute } from './edit-helpers.js';
-import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
+import { call, expectUnchanged as unchanged, idOf, runRecompute } from './edit-helpers.js';
+import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS } from './mutation-fixtures.js';
 
 let env: MutationEnv;
 const start = daysAgo(30);
@@ -30,23 +30,18 @@ const CREATE = `mutation($input: BatchCreateInput!) {
 
 type BatchShape = { id: string; version: number; batchType?: string; expectedEndDate?: string | null; notes?: string | null; status?: string; actualEndDate?: string | null };
 
-async function call<T>(query: string, name: string, input: Record<string, unknown>, secret?: string): Promise<T & { userErrors: UserErrorShape[] }> {
-  const res = await env.mutate<Record<string, T & { userErrors: UserErrorShape[] }>>(query, { input }, secret);
-  expect(res.errors).toBeUndefined();
-  return res.data![name]!;
-}
-const update = (input: Record<string, unknown>) => call<{ batch: BatchShape | null }>(UPDATE, 'batchUpdate', input);
-const setStatus = (input: Record<string, unknown>) => call<{ batch: BatchShape | null }>(STATUS, 'batchStatusSet', input);
+const update = (input: Record<string, unknown>) => call<{ batch: BatchShape | null }>(env, UPDATE, 'batchUpdate', input);
+const setStatus = (input: Record<string, unknown>) => call<{ batch: BatchShape | null }>(env, STATUS, 'batchStatusSet', input);
 const setScenario = (input: Record<string, unknown>) =>
   call<{
     batch: { id: string; version: number; scenario: { id: string; name: string } | null } | null;
     recomputeJob: { id: string; status: string; reason: string; fromDate: string | null; batch: { id: string } } | null;
-  }>(SCENARIO, 'batchScenarioSet', input);
-const remove = (input: Record<string, unknown>) => call<{ deletedId: string | null }>(DELETE, 'batchDelete', input);
+  }>(env, SCENARIO, 'batchScenarioSet', input);
+const remove = (input: Record<string, unknown>) => call<{ deletedId: string | null }>(env, DELETE, 'batchDelete', input);
 
 /** A PLANNED batch through batchCreate (start in the future), with its creation, assignments and placements. */
 async function plannedBatch(batchNumber: string, tanks: number[]): Promise<{ id: number; assignments: number[] }> {
-  const payload = await call<{ batch: { id: string; status: string; version: number } | null; assignments: Array<{ id: string }> }>(CREATE, 'batchCreate', {
+  const payload = await call<{ batch: { id: string; status: string; version: number } | null; assignments: Array<{ id: string }> }>(env, CREATE, 'batchCreate', {
     batchNumber,
     speciesId: gid('Species', env.ids.species),
     startDate: addDays(today, 10),

@@ -1,20 +1,11 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config.js';
 import { recomputeBatch } from '../../../src/modules/growth/recompute.service.js';
 import { addDays } from '../../../src/shared/dates.js';
-import type { GraphQLResponse } from '../../helpers/app.js';
-import { idOf, runRecompute } from './edit-helpers.js';
-import { daysAgo, gid, MutationEnv, SECRETS, today, TOKENS, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
+import { call as mutation, idOf, runRecompute } from './edit-helpers.js';
+import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
 
-/**
- * speciesCreate, lifecycleStageCreate/Update and environmentalParameterCreate need the ADMIN role, which the
- * MutationEnv tokens lack: a second app on the same database knows an ADMIN token too.
- */
-const ROOT = 'admin-secret-0123456789';
 let env: MutationEnv;
-let admin: App;
 
 const start = daysAgo(40);
 /** ACTIVE batches of Atlantic salmon: CE-001 in T01 and T02 from `start`, CE-002 in T03 from start + 10. */
@@ -28,18 +19,6 @@ let area: number;
 
 beforeAll(async () => {
   env = await MutationEnv.start();
-  admin = await createApp(
-    loadConfig({
-      DATABASE_URL: env.app.database.url,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'test',
-      SEED_ON_EMPTY: 'none',
-      RUN_WORKER: 'false',
-      AQUAGRAPH_TOKENS: `${TOKENS},root:ADMIN:${ROOT}`,
-    }),
-    pino({ level: 'silent' }),
-  );
   const [t1, t2, t3, t4, t5] = env.ids.tanks;
   first = await env.batch('CE-001', start, [t1!, t2!], 1_000, 50);
   second = await env.batch('CE-002', addDays(start, 10), [t3!], 1_000, 50);
@@ -62,28 +41,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await admin?.close();
   await env.stop();
 });
 
 type Payload<T> = T & { userErrors: UserErrorShape[] };
 
-/** Runs a mutation as the ADMIN token `root`. */
-async function asAdmin<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
-  const response = await fetch(`${admin.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLResponse<T>;
-}
-
-/** Calls mutation `name` with `input` as ADMIN (or, with `secret`, through the MutationEnv app) and returns its payload. */
-async function call<T>(query: string, name: string, input: Record<string, unknown>, secret?: string): Promise<Payload<T>> {
-  const res = secret ? await env.mutate<Record<string, Payload<T>>>(query, { input }, secret) : await asAdmin<Record<string, Payload<T>>>(query, { input });
-  expect(res.errors).toBeUndefined();
-  return res.data![name]!;
-}
+/** Calls mutation `name` with `input` as the ADMIN token `root` (or the token with `secret`) and returns its payload. */
+const call = <T>(query: string, name: string, input: Record<string, unknown>, secret = SECRETS.root): Promise<Payload<T>> => mutation<T>(env, query, name, input, secret);
 
 const CONFIG_TABLES = ['species', 'lifecycle_stage', 'environmental_parameter', 'feed', 'feed_container', 'recompute_job', 'mutation_idempotency', 'batch_container_assignment'];
 

@@ -1,10 +1,23 @@
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import { runQueuedRecompute } from '../../../src/modules/growth/recompute.service.js';
-import { today, type MutationEnv } from './mutation-fixtures.js';
+import { today, type MutationEnv, type UserErrorShape } from './mutation-fixtures.js';
 
 /** The numeric id inside a global id. */
 export const idOf = (globalId: string) => Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
+
+/** Runs mutation `name` with `{ input }` (as `ops`, or the token with `secret`), checks it raised no GraphQL error and returns its payload. */
+export async function call<T>(
+  env: MutationEnv,
+  query: string,
+  name: string,
+  input: Record<string, unknown>,
+  secret?: string,
+): Promise<T & { userErrors: UserErrorShape[] }> {
+  const res = await env.mutate<Record<string, T & { userErrors: UserErrorShape[] }>>(query, { input }, secret);
+  expect(res.errors).toBeUndefined();
+  return res.data![name]!;
+}
 
 /** Finishes the batches' queued jobs and clears their watermarks, so the next edit's job shows its own from_date. */
 export async function settle(env: MutationEnv, ...batchIds: number[]): Promise<void> {

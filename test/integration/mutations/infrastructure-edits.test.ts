@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../helpers/processes.js';
 import { idOf } from './edit-helpers.js';
 import { daysAgo, gid, MutationEnv, SECRETS, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
 
@@ -534,10 +535,14 @@ describe('container parent locks', () => {
     const writer = new pg.Client({ connectionString: env.app.database.url });
     await writer.connect();
     try {
+      const { pid } = (await writer.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!;
       await writer.query('begin');
       await writer.query(`update container set hierarchy_role = 'HOLDING', max_biomass_kg = 100, version = version + 1 where id = $1`, [idOf(rack.id)]);
       const child = run('containerCreate', { name: 'LR-TRAY', containerTypeId: gid('ContainerType', fixture.tankType), hallId: gid('Hall', fixture.hall), parentContainerId: rack.id, volumeM3: 1, maxBiomassKg: 10 });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Commit only once the containerCreate is blocked on a lock the writer holds, so it must judge the committed row.
+      await until('containerCreate to wait on the writer\'s lock', 10_000, async () =>
+        (await env.rows(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and $1 = any(pg_blocking_pids(pid))`, [pid])).length > 0,
+      );
       await writer.query('commit');
       const payload = await child;
       expect(payload.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'parentContainerId'] })]);

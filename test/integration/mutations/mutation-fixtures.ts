@@ -3,8 +3,8 @@ import { toGlobalId } from '../../../src/graphql/common/global-id.js';
 import { addDays, utcDate } from '../../../src/shared/dates.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../../helpers/app.js';
 
-export const SECRETS = { ops: 'operator-secret-0123456789', alice: 'viewer-secret-0123456789' };
-export const TOKENS = `ops:OPERATOR:${SECRETS.ops},alice:VIEWER:${SECRETS.alice}`;
+export const SECRETS = { ops: 'operator-secret-0123456789', alice: 'viewer-secret-0123456789', root: 'admin-secret-0123456789' };
+export const TOKENS = `ops:OPERATOR:${SECRETS.ops},alice:VIEWER:${SECRETS.alice},root:ADMIN:${SECRETS.root}`;
 export const today = utcDate(new Date());
 export const daysAgo = (n: number) => addDays(today, -n);
 export const gid = toGlobalId;
@@ -17,7 +17,7 @@ export interface UserErrorShape {
 
 /**
  * A running app (worker off, so queued recompute jobs stay visible; tokens on, so `recordedBy` is the token
- * name) on its own database, with a small farm: tanks T01–T12 (5,000 kg each) in a hall, rings R01–R03 at sea,
+ * name: `ops` OPERATOR, `alice` VIEWER, `root` ADMIN) on its own database, with a small farm: tanks T01–T12 (5,000 kg each) in a hall, rings R01–R03 at sea,
  * a zero-mortality scenario as the species default (populations are then exact counts), TEMPERATURE and OXYGEN
  * parameters and one feed.
  */

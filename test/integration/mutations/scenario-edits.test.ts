@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeBatch } from '../../../src/modules/growth/recompute.service.js';
-import { idOf, runRecompute, settle } from './edit-helpers.js';
-import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
+import { call, idOf, runRecompute, settle } from './edit-helpers.js';
+import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS } from './mutation-fixtures.js';
 
 let env: MutationEnv;
 const start = daysAgo(60);
@@ -46,21 +46,16 @@ type Job = { id: string; status: string; reason: string; fromDate: string | null
 type ScenarioShape = Record<string, unknown> & { id: string; version: number };
 type ProfileShape = { id: string; name?: string; version: number; days: Array<{ dayNumber: number; temperatureC: number }> };
 
-async function call<T>(query: string, name: string, input: Record<string, unknown>, secret?: string): Promise<T & { userErrors: UserErrorShape[] }> {
-  const res = await env.mutate<Record<string, T & { userErrors: UserErrorShape[] }>>(query, { input }, secret);
-  expect(res.errors).toBeUndefined();
-  return res.data![name]!;
-}
-const create = (input: Record<string, unknown>) => call<{ scenario: ScenarioShape | null }>(CREATE, 'scenarioCreate', input);
-const update = (input: Record<string, unknown>) => call<{ scenario: ScenarioShape | null; recomputeJobs: Job[] }>(UPDATE, 'scenarioUpdate', input);
+const create = (input: Record<string, unknown>) => call<{ scenario: ScenarioShape | null }>(env, CREATE, 'scenarioCreate', input);
+const update = (input: Record<string, unknown>) => call<{ scenario: ScenarioShape | null; recomputeJobs: Job[] }>(env, UPDATE, 'scenarioUpdate', input);
 const setStage = (input: Record<string, unknown>) =>
   call<{
     scenario: ScenarioShape | null;
     scenarioStageParameter: { tgc: number | null; mortalityRatePct: number | null; mortalityFrequency: string; lifecycleStage: { id: string; code: string } } | null;
     recomputeJobs: Job[];
-  }>(STAGE, 'scenarioStageParameterSet', input);
-const createProfile = (input: Record<string, unknown>) => call<{ temperatureProfile: ProfileShape | null }>(PROFILE, 'temperatureProfileCreate', input);
-const setDays = (input: Record<string, unknown>) => call<{ temperatureProfile: ProfileShape | null; recomputeJobs: Job[] }>(DAYS, 'temperatureProfileDaysSet', input);
+  }>(env, STAGE, 'scenarioStageParameterSet', input);
+const createProfile = (input: Record<string, unknown>) => call<{ temperatureProfile: ProfileShape | null }>(env, PROFILE, 'temperatureProfileCreate', input);
+const setDays = (input: Record<string, unknown>) => call<{ temperatureProfile: ProfileShape | null; recomputeJobs: Job[] }>(env, DAYS, 'temperatureProfileDaysSet', input);
 
 const sGid = (id: number) => gid('Scenario', id);
 const pGid = (id: number) => gid('TemperatureProfile', id);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/shared/dates.js';
-import { expectUnchanged as unchanged, idOf, runRecompute as recompute, settle as settleBatches } from './edit-helpers.js';
+import { call, expectUnchanged as unchanged, idOf, runRecompute as recompute, settle as settleBatches } from './edit-helpers.js';
 import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
 
 let env: MutationEnv;
@@ -53,19 +53,15 @@ interface EditPayload {
   userErrors: UserErrorShape[];
 }
 
-async function call<T>(mutation: string, name: string, input: Record<string, unknown>, secret?: string): Promise<T> {
-  const res = await env.mutate<Record<string, T>>(mutation, { input }, secret);
-  expect(res.errors).toBeUndefined();
-  return res.data![name]!;
-}
-const complete = (input: Record<string, unknown>) => call<EditPayload>(COMPLETE, 'transferComplete', input);
-const update = (input: Record<string, unknown>) => call<EditPayload>(UPDATE, 'transferUpdate', input);
+const complete = (input: Record<string, unknown>) => call<EditPayload>(env, COMPLETE, 'transferComplete', input);
+const update = (input: Record<string, unknown>) => call<EditPayload>(env, UPDATE, 'transferUpdate', input);
 const cancel = (input: Record<string, unknown>) =>
-  call<{ transferAction: TransferShape | null; destAssignment: { id: string } | null; userErrors: UserErrorShape[] }>(CANCEL, 'transferCancel', input);
+  call<{ transferAction: TransferShape | null; destAssignment: { id: string } | null; userErrors: UserErrorShape[] }>(env, CANCEL, 'transferCancel', input);
 
 /** A PLANNED transfer made through transferCreate. */
 async function plan(input: Record<string, unknown>): Promise<{ transfer: TransferShape; destId: string; destStart: string }> {
   const res = await call<{ transferAction: TransferShape | null; destAssignment: { id: string; assignmentDate: string } | null; userErrors: UserErrorShape[] }>(
+    env,
     CREATE,
     'transferCreate',
     { status: 'PLANNED', ...input },
@@ -241,7 +237,7 @@ describe('transferUpdate', () => {
 
   it('corrects a completed transfer: counts and day re-mark source and destination and the series follows', async () => {
     const day = addDays(start, 10);
-    const created = await call<{ transferAction: TransferShape; destAssignment: { id: string }; userErrors: UserErrorShape[] }>(CREATE, 'transferCreate', {
+    const created = await call<{ transferAction: TransferShape; destAssignment: { id: string }; userErrors: UserErrorShape[] }>(env, CREATE, 'transferCreate', {
       sourceAssignmentId: aGid(batch.assignments[0]!),
       destContainerId: tankGid(8),
       executionDate: day,
@@ -273,7 +269,7 @@ describe('transferUpdate', () => {
     });
 
     // A top-up transfer into the existing destination can move: from the earlier of the old and new days.
-    const topUp = await call<{ transferAction: TransferShape; userErrors: UserErrorShape[] }>(CREATE, 'transferCreate', {
+    const topUp = await call<{ transferAction: TransferShape; userErrors: UserErrorShape[] }>(env, CREATE, 'transferCreate', {
       sourceAssignmentId: aGid(batch.assignments[0]!),
       destAssignmentId: aGid(dest),
       executionDate: addDays(start, 15),

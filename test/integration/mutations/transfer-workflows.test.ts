@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/shared/dates.js';
-import { idOf, runRecompute, settle } from './edit-helpers.js';
+import { call, idOf, runRecompute, settle } from './edit-helpers.js';
 import { daysAgo, gid, MutationEnv, SECRETS, today, USER_ERRORS, type UserErrorShape } from './mutation-fixtures.js';
 
 let env: MutationEnv;
@@ -50,18 +50,13 @@ interface TransferPayload {
   userErrors: UserErrorShape[];
 }
 
-async function call<T>(mutation: string, name: string, input: Record<string, unknown>, secret?: string): Promise<T> {
-  const res = await env.mutate<Record<string, T>>(mutation, { input }, secret);
-  expect(res.errors).toBeUndefined();
-  return res.data![name]!;
-}
-const create = (input: Record<string, unknown>) => call<WorkflowPayload>(CREATE, 'transferWorkflowCreate', input);
-const update = (input: Record<string, unknown>) => call<WorkflowPayload>(UPDATE, 'transferWorkflowUpdate', input);
-const cancel = (input: Record<string, unknown>) => call<WorkflowPayload>(CANCEL, 'transferWorkflowCancel', input);
-const transferCreate = (input: Record<string, unknown>) => call<TransferPayload>(TRANSFER_CREATE, 'transferCreate', input);
-const transferComplete = (input: Record<string, unknown>) => call<TransferPayload>(TRANSFER_COMPLETE, 'transferComplete', input);
-const transferUpdate = (input: Record<string, unknown>) => call<TransferPayload>(TRANSFER_UPDATE, 'transferUpdate', input);
-const transferCancel = (input: Record<string, unknown>) => call<TransferPayload>(TRANSFER_CANCEL, 'transferCancel', input);
+const create = (input: Record<string, unknown>) => call<WorkflowPayload>(env, CREATE, 'transferWorkflowCreate', input);
+const update = (input: Record<string, unknown>) => call<WorkflowPayload>(env, UPDATE, 'transferWorkflowUpdate', input);
+const cancel = (input: Record<string, unknown>) => call<WorkflowPayload>(env, CANCEL, 'transferWorkflowCancel', input);
+const transferCreate = (input: Record<string, unknown>) => call<TransferPayload>(env, TRANSFER_CREATE, 'transferCreate', input);
+const transferComplete = (input: Record<string, unknown>) => call<TransferPayload>(env, TRANSFER_COMPLETE, 'transferComplete', input);
+const transferUpdate = (input: Record<string, unknown>) => call<TransferPayload>(env, TRANSFER_UPDATE, 'transferUpdate', input);
+const transferCancel = (input: Record<string, unknown>) => call<TransferPayload>(env, TRANSFER_CANCEL, 'transferCancel', input);
 
 async function workflow(id: string): Promise<WorkflowShape> {
   const res = await env.app.graphql<{ node: WorkflowShape }>(WORKFLOW, { id }, { authorization: `Bearer ${SECRETS.alice}` });
@@ -285,6 +280,7 @@ describe('transferUpdate of a completed transfer: engine inputs beyond counts, w
     }`;
     const edit = async (input: Record<string, unknown>) =>
       call<{ transferAction: { id: string; version: number } | null; recomputeJob: { status: string; fromDate: string } | null; userErrors: UserErrorShape[] }>(
+        env,
         UPDATE_WITH_JOB,
         'transferUpdate',
         input,
